@@ -1,0 +1,11 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kokona.roles import NPO_STAFF, role_required
+
+
+@require_GET
+@role_required(*NPO_STAFF)
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "consultations/home.html")

@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from kokona.models import AuditEvent, User
+
+
+@admin.register(User)
+class KokonaUserAdmin(UserAdmin):
+    list_display = ["username", "display_name", "email", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "groups"]
+    search_fields = ["username", "display_name", "email"]
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        (_("kokona"), {"fields": ("display_name",)}),
+    )
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Deactivate instead: a user's audit trail must keep pointing at them.
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "action", "object_type", "object_id", "ip", "request_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["username", "object_id", "=request_id"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

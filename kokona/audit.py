@@ -1,0 +1,49 @@
+"""The one way to write the audit trail.
+
+Call it inside the transaction of the change it records, so the trail and the data agree.
+Never put what a woman said into `detail`: ids and field names only.
+"""
+
+from typing import Any
+
+from axes.helpers import get_client_ip_address
+from django.db import models
+from django.http import HttpRequest
+
+from kokona.models import AuditEvent, User
+
+Action = AuditEvent.Action
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address as django-axes sees it, so lockouts and the trail agree."""
+    return get_client_ip_address(request) or None
+
+
+def record(
+    request: HttpRequest | None,
+    action: AuditEvent.Action,
+    target: models.Model | None = None,
+    *,
+    user: User | None = None,
+    username: str = "",
+    object_type: str = "",
+    object_id: str | int = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. The actor is `user`, else the request's signed-in user."""
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user  # type: ignore[assignment]
+    if target is not None:
+        object_type = target._meta.label_lower
+        object_id = target.pk
+    return AuditEvent.objects.create(
+        actor=user,
+        username=user.get_username() if user is not None else username,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        request_id=getattr(request, "request_id", None),
+        ip=client_ip(request) if request is not None else None,
+        detail=detail or {},
+    )

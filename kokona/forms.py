@@ -1,0 +1,75 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from kokona.models import User
+
+
+class FormRenderer(TemplatesSetting):
+    """Every field as templates/forms/field.html draws it: label above, 必須 mark, hint, error."""
+
+    field_template_name = "forms/field.html"
+
+
+class ErrorSummaryFocusMixin:
+    """A form sent back with errors lets the error summary take the focus, not a field."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        if self.is_bound:  # type: ignore[attr-defined]
+            for field in self.fields.values():  # type: ignore[attr-defined]
+                field.widget.attrs.pop("autofocus", None)
+
+
+class SignInForm(ErrorSummaryFocusMixin, AuthenticationForm):
+    """Django's sign-in form with Japanese labels and the browser hints a phone needs."""
+
+    error_messages = {
+        "invalid_login": _("The username or password is not correct."),
+        "inactive": _("This account is not active."),
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["username"].label = _("Username")
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        )
+        self.fields["password"].label = _("Password")
+
+
+class TokenForm(ErrorSummaryFocusMixin, forms.Form):
+    """A code from the authenticator app (6 digits) or a printed backup code."""
+
+    otp_token = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+    def clean_otp_token(self) -> str:
+        return "".join(self.cleaned_data["otp_token"].split()).lower()
+
+
+class PasswordConfirmForm(forms.Form):
+    """Asks again for the password before a factor is added, replaced or removed (ASVS 7.5.1)."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password

@@ -1,0 +1,116 @@
+"""Request-wide concerns: request ids, session lifetime, the second factor, history context."""
+
+import time
+import uuid
+from collections.abc import Callable
+
+import pghistory.middleware
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django_otp import user_has_device
+
+from kokona import request_id
+from kokona.two_factor import sign_in_complete
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class RequestIdMiddleware:
+    """Give each request an id, shown in logs, audit events, history and the response header."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = uuid.uuid4()  # type: ignore[attr-defined]
+        token = request_id.current.set(str(request.request_id))  # type: ignore[attr-defined]
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id.current.reset(token)
+        response["X-Request-ID"] = str(request.request_id)  # type: ignore[attr-defined]
+        return response
+
+
+SESSION_AUTH_AT = "kokona_auth_at"
+
+
+class SessionLifetimeMiddleware:
+    """End a session a fixed time after sign-in, however active it was (ASVS 7.3.2).
+
+    The idle timeout is Django's own: SESSION_COOKIE_AGE renewed on every request.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_AUTH_AT)
+            limit = settings.SESSION_ABSOLUTE_LIFETIME.total_seconds()
+            if started is None or time.time() - started > limit:
+                logout(request)
+                messages.info(request, _("Your session has ended. Please sign in again."))
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+# Pages a signed-in user may reach before the second factor: the factor's own pages and the way out.
+_TWO_FACTOR_OPEN_PATHS = ("/account/two-factor/", "/logout/", "/healthz")
+
+
+class TwoFactorMiddleware:
+    """Hold a signed-in user at the second factor until it is verified.
+
+    Counselors, supervisors and admin users must enrol; others who enrolled must verify too.
+    Nothing else, the admin included, is reachable on a password alone.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(_TWO_FACTOR_OPEN_PATHS)
+            and not request.path.startswith(settings.STATIC_URL)
+            and not sign_in_complete(user)  # type: ignore[arg-type]
+        ):
+            target = reverse("two_factor_verify" if user_has_device(user) else "two_factor_setup")
+            url = f"{target}?{urlencode({'next': request.get_full_path()})}"
+            if request.headers.get("HX-Request"):
+                # A fragment cannot carry a full page: ask htmx to go there instead.
+                return HttpResponse(status=403, headers={"HX-Redirect": url})
+            return redirect(url)
+        return self.get_response(request)
+
+
+class HistoryContextMiddleware(pghistory.middleware.HistoryMiddleware):
+    """Stamp every history row with the actor and the request id (ASVS 16.x)."""
+
+    def get_context(self, request: HttpRequest) -> dict[str, object]:
+        context = super().get_context(request)
+        context["request_id"] = str(getattr(request, "request_id", ""))
+        return context
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in user sees may stay in a shared computer's cache."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store, private"
+            response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response

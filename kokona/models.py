@@ -1,0 +1,101 @@
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from kokona.roles import Role
+
+
+@pghistory.track(exclude=["password", "last_login"])
+class User(AbstractUser):
+    """A person who signs in: NPO staff, city staff or a site manager. Roles are Django groups."""
+
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_username()
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        names = self.groups.values_list("name", flat=True)
+        return frozenset(Role(name) for name in names if name in Role.values)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.is_active and not self.roles.isdisjoint(roles)
+
+    @property
+    def requires_two_factor(self) -> bool:
+        """Counselors, supervisors and anyone who may use the admin must use a second factor."""
+        return self.is_staff or self.is_superuser or any(r.requires_two_factor for r in self.roles)
+
+    @property
+    def primary_role(self) -> Role | None:
+        # Ordered as Role is: the most trusted role decides the home page.
+        for role in (Role.SUPERVISOR, Role.COUNSELOR, Role.SITE_MANAGER, Role.CITY_STAFF):
+            if role in self.roles:
+                return role
+        return None
+
+    def get_home_url(self) -> str:
+        role = self.primary_role
+        if role is not None:
+            return reverse(role.home_url_name)
+        if self.is_staff:
+            return reverse("admin:index")
+        return reverse("no_role")
+
+
+class AuditEvent(models.Model):
+    """One line of the audit trail: who did what to which record, when, from where.
+
+    Written only through `kokona.audit.record`. The database refuses to update or delete a row.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("View")
+        CREATE = "create", _("Create")
+        UPDATE = "update", _("Update")
+        DELETE = "delete", _("Delete")
+        EXPORT = "export", _("Export")
+        LOGIN = "login", _("Sign-in")
+        FAILED_LOGIN = "failed-login", _("Failed sign-in")
+        LOGOUT = "logout", _("Sign-out")
+        DENIED = "denied", _("Access refused")
+        TWO_FACTOR = "two-factor", _("Second factor change")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,  # users are deactivated, never deleted: the trail must hold
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    request_id = models.UUIDField(_("request id"), null=True, blank=True, default=None)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kokona import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("account/", views.account, name="account"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("account/backup-codes/", views.new_backup_codes, name="new_backup_codes"),
+    path(
+        "account/authenticator/replace/",
+        views.replace_authenticator,
+        name="replace_authenticator",
+    ),
+    path("no-role/", views.no_role, name="no_role"),
+    path("healthz", views.healthz, name="healthz"),
+    path("consultations/", include("consultations.urls")),
+    path("supplies/", include("supplies.urls")),
+    path("ibasho/", include("ibasho.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

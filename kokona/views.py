@@ -1,0 +1,213 @@
+"""Sign-in, the second factor, the account page, the landing redirect and the health check."""
+
+import time
+from base64 import b32encode
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import login as otp_login
+from django_otp import user_has_device
+
+from kokona import audit, two_factor
+from kokona.audit import Action
+from kokona.forms import PasswordConfirmForm, SignInForm, TokenForm
+from kokona.middleware import SESSION_AUTH_AT
+from kokona.models import User
+
+
+class SignInView(auth_views.LoginView):
+    """Django's LoginView: it rotates the session id; django-axes counts the failures."""
+
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        self.request.session[SESSION_AUTH_AT] = time.time()
+        audit.record(self.request, Action.LOGIN, detail={"step": "password"})
+        return response
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        username = str(form.data.get("username", ""))[:150]
+        audit.record(self.request, Action.FAILED_LOGIN, username=username)
+        return super().form_invalid(form)
+
+
+class SignOutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.user.is_authenticated:
+            audit.record(request, Action.LOGOUT)
+        response = super().post(request, *args, **kwargs)
+        # Tell the browser to forget this site's cookies and anything it cached (ASVS 14.3.1).
+        response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing the password keeps this session and ends every other one (Django's hash check)."""
+
+    template_name = "kokona/password_change.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record(self.request, Action.UPDATE, form.user, detail={"fields": ["password"]})
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _verified(request: HttpRequest, device: object) -> None:
+    """Mark the session verified by `device`, with a new session id for the stronger session."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
+# Set in the session once the password was asked again to replace the authenticator.
+REPLACING_AUTHENTICATOR = "kokona_replacing_authenticator"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: first sign-in, or a new phone after the password was re-entered."""
+    user: User = request.user  # type: ignore[assignment]
+    first_enrolment = not user_has_device(user)
+    replacing = user.is_verified() and request.session.get(REPLACING_AUTHENTICATOR)  # type: ignore[attr-defined]
+    if not (first_enrolment or replacing):
+        return redirect("account" if user.is_verified() else "two_factor_verify")  # type: ignore[attr-defined]
+    device = two_factor.pending_totp_device(user)
+    form = TokenForm(request.POST or None)
+    if form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"]):
+            two_factor.confirm_authenticator(device)
+            _verified(request, device)
+            request.session.pop(REPLACING_AUTHENTICATOR, None)
+            audit.record(request, Action.TWO_FACTOR, detail={"change": "authenticator-enrolled"})
+            if not first_enrolment:
+                messages.success(request, _("Your new authenticator app is ready."))
+                return redirect("account")
+            codes = two_factor.issue_backup_codes(user)
+            return render(
+                request,
+                "kokona/backup_codes.html",
+                {"codes": codes, "next": _next_url(request, user.get_home_url())},
+            )
+        form.add_error("otp_token", _("That code did not match. Check the time on your phone."))
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, "kokona/two_factor_setup.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect(_next_url(request, user.get_home_url()))
+    if not user_has_device(user):
+        return redirect("two_factor_setup")
+    form = TokenForm(request.POST or None)
+    if form.is_valid():
+        device = two_factor.verify(user, form.cleaned_data["otp_token"])
+        if device is not None:
+            _verified(request, device)
+            audit.record(request, Action.LOGIN, detail={"step": "second-factor"})
+            return redirect(_next_url(request, user.get_home_url()))
+        audit.record(request, Action.FAILED_LOGIN, detail={"step": "second-factor"})
+        form.add_error(
+            "otp_token",
+            _("That code was not accepted. A code can be used only once; wait for the next one."),
+        )
+    return render(
+        request,
+        "kokona/two_factor_verify.html",
+        {"form": form, "next": request.GET.get("next", "")},
+    )
+
+
+@require_GET
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    context = {
+        "has_authenticator": user_has_device(user),
+        "backup_codes_left": two_factor.backup_codes_left(user),
+        "password_form": PasswordConfirmForm(user),
+    }
+    return render(request, "kokona/account.html", context)
+
+
+@require_http_methods(["POST"])
+@login_required
+def new_backup_codes(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordConfirmForm(user, request.POST)
+    if not form.is_valid():
+        messages.error(request, str(form.errors["password"][0]))
+        return redirect("account")
+    codes = two_factor.issue_backup_codes(user)
+    audit.record(request, Action.TWO_FACTOR, detail={"change": "new-backup-codes"})
+    return render(request, "kokona/backup_codes.html", {"codes": codes, "next": "/account/"})
+
+
+@require_http_methods(["POST"])
+@login_required
+def replace_authenticator(request: HttpRequest) -> HttpResponse:
+    """Start enrolling a new phone; the old one keeps working until the new one is confirmed."""
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordConfirmForm(user, request.POST)
+    if not form.is_valid():
+        messages.error(request, str(form.errors["password"][0]))
+        return redirect("account")
+    request.session[REPLACING_AUTHENTICATOR] = True
+    return redirect("two_factor_setup")
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponseRedirect:
+    """Each role lands on its own home page."""
+    return redirect(request.user.get_home_url())  # type: ignore[union-attr]
+
+
+@require_GET
+@login_required
+def no_role(request: HttpRequest) -> HttpResponse:
+    return render(request, "kokona/no_role.html", status=403)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 when it does not. Says nothing else."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

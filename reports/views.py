@@ -1,0 +1,14 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kokona.fiscal import current_fiscal_year
+from kokona.roles import Role, role_required
+from reports.registry import kpi_rows
+
+
+@require_GET
+@role_required(Role.CITY_STAFF, Role.SUPERVISOR)
+def home(request: HttpRequest) -> HttpResponse:
+    year = current_fiscal_year()
+    return render(request, "reports/home.html", {"fiscal_year": year, "rows": kpi_rows(year)})

@@ -1,0 +1,130 @@
+"""Shared personas and helpers. Every test builds its own data; nothing is random."""
+
+import importlib
+import time
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kokona.middleware import SESSION_AUTH_AT
+from kokona.models import User
+from kokona.roles import Role
+
+PASSWORD = "a long passphrase for tests"
+# Fixed, so every test computes the same codes.
+TOTP_KEY = "3132333435363738393031323334353637383930"
+
+PERSONAS = ["anonymous", "counselor", "other_counselor", "supervisor", "city_staff", "site_manager"]
+
+
+def make_user(username: str, *roles: Role, staff: bool = False, **fields: object) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, is_staff=staff, **fields)
+    for role in roles:
+        user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+# Data migrations that fill reference tables (roles, targets, vocabularies). A transactional test
+# ends with a flush that empties them, so such tests load them again through `reference_data`.
+REFERENCE_DATA = [
+    ("kokona.migrations.0002_roles", "create_roles"),
+    ("reports.migrations.0002_targets_from_the_city", "add_targets"),
+]
+
+
+def load_reference_data() -> None:
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+def add_authenticator(user: User, key: str = TOTP_KEY) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="phone", key=key, confirmed=True)
+
+
+def totp_code(device: TOTPDevice, offset_steps: int = 0) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + offset_steps * device.step
+    return f"{totp.token():06d}"
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign `user` in as the login page would: password, and the second factor when they owe one."""
+    client.force_login(user)
+    session = client.session
+    session[SESSION_AUTH_AT] = time.time()
+    if user.requires_two_factor or TOTPDevice.objects.filter(user=user).exists():
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or add_authenticator(
+            user
+        )
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def https_client() -> Client:
+    # In production TLS ends at the proxy, which says so in X-Forwarded-Proto.
+    return Client(headers={"X-Forwarded-Proto": "https"})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static_files() -> None:
+    """Production serves hashed static files from STATIC_ROOT (whitenoise); tests render the same."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: object) -> None:
+    # Production hashes slowly on purpose; tests only need the same behaviour.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def client() -> Client:
+    return https_client()
+
+
+@pytest.fixture
+def counselor(db: None) -> User:
+    return make_user("sakura", Role.COUNSELOR, display_name="相談員 さくら")
+
+
+@pytest.fixture
+def other_counselor(db: None) -> User:
+    return make_user("mizuki", Role.COUNSELOR, display_name="相談員 みずき")
+
+
+@pytest.fixture
+def supervisor(db: None) -> User:
+    return make_user("haruka", Role.SUPERVISOR, staff=True, display_name="管理者 はるか")
+
+
+@pytest.fixture
+def city_staff(db: None) -> User:
+    return make_user("city", Role.CITY_STAFF, display_name="こども支援課")
+
+
+@pytest.fixture
+def site_manager(db: None) -> User:
+    return make_user("flat", Role.SITE_MANAGER, display_name="ふらっと")
+
+
+@pytest.fixture
+def client_as(db: None, request: pytest.FixtureRequest) -> Callable[[str], Client]:
+    """`client_as("counselor")`: a client signed in as that persona ("anonymous": not signed in)."""
+
+    def build(persona: str) -> Client:
+        client = https_client()
+        if persona != "anonymous":
+            sign_in(client, request.getfixturevalue(persona))
+        return client
+
+    return build

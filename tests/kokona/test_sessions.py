@@ -1,0 +1,80 @@
+"""Sessions: new id at sign-in, idle and absolute limits, sign-out, deactivation, password change."""
+
+import datetime as dt
+
+import time_machine
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, https_client, sign_in
+
+
+def test_the_session_id_changes_at_sign_in(client, city_staff):
+    client.get(reverse("login"))
+    client.session.save()
+    before = client.cookies["__Host-sessionid"].value
+
+    client.post(reverse("login"), {"username": city_staff.username, "password": PASSWORD})
+
+    assert client.cookies["__Host-sessionid"].value != before
+
+
+def test_sign_out_clears_the_browser_and_the_old_cookie_is_refused(client, counselor):
+    sign_in(client, counselor)
+    old_cookie = client.cookies["__Host-sessionid"].value
+
+    response = client.post(reverse("logout"))
+
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    replay = https_client()
+    replay.cookies["__Host-sessionid"] = old_cookie
+    assert replay.get("/consultations/")["Location"].startswith("/login/")
+
+
+def test_sign_out_needs_a_post(client_as):
+    assert client_as("counselor").get(reverse("logout")).status_code == 405
+
+
+def test_thirty_idle_minutes_end_the_session(client, counselor):
+    sign_in(client, counselor)
+
+    with time_machine.travel(dt.timedelta(minutes=29)):
+        assert client.get("/consultations/").status_code == 200
+    with time_machine.travel(dt.timedelta(minutes=29 + 31)):
+        assert client.get("/consultations/")["Location"].startswith("/login/")
+
+
+def test_an_active_session_still_ends_after_ten_hours(client, counselor):
+    sign_in(client, counselor)
+
+    for minutes in range(20, 10 * 60, 20):
+        with time_machine.travel(dt.timedelta(minutes=minutes)):
+            assert client.get("/consultations/").status_code == 200
+    with time_machine.travel(dt.timedelta(hours=10, minutes=5)):
+        response = client.get("/consultations/")
+
+    assert response["Location"].startswith("/login/")
+
+
+def test_a_deactivated_user_is_out_at_once(client, counselor):
+    sign_in(client, counselor)
+    counselor.is_active = False
+    counselor.save(update_fields=["is_active"])
+
+    assert client.get("/consultations/")["Location"].startswith("/login/")
+
+
+def test_a_password_change_ends_the_other_sessions(counselor):
+    mine, other = sign_in(https_client(), counselor), sign_in(https_client(), counselor)
+
+    response = mine.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a brand new passphrase",
+            "new_password2": "a brand new passphrase",
+        },
+    )
+
+    assert response.status_code == 302
+    assert mine.get("/consultations/").status_code == 200
+    assert other.get("/consultations/")["Location"].startswith("/login/")
