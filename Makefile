@@ -27,7 +27,7 @@ endef
 help:
 	@echo "make run    start kokona with demo data on http://127.0.0.1:$(PORT)/"
 	@echo "make test   lint, checks and every test (PostgreSQL and Chromium needed)"
-	@echo "make lint   ruff format --check, ruff check, mypy"
+	@echo "make lint   ruff format --check, ruff check, mypy, bandit"
 	@echo "make messages   update and compile the Japanese catalogue"
 	@echo "make vendor     refresh static/vendor from the npm registry"
 
@@ -72,6 +72,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	DEBUG=true $(VENV)/bin/mypy .
+	$(VENV)/bin/bandit --quiet --recursive kokona consultations supplies ibasho reports --exclude '*/migrations/*'
 
 # Every message in the code has a Japanese translation and the committed .mo is compiled from the
 # committed .po. The .po is put back afterwards, so the check leaves no date-only change behind.

@@ -10,7 +10,8 @@ from kokona import two_factor
 from kokona.models import User
 from kokona.roles import Role
 
-DEMO_PASSWORD = "kokona-demo-2026"
+# Demo only: seed_demo refuses to run without DEBUG.
+DEMO_PASSWORD = "kokona-demo-2026"  # nosec B105
 # A fixed authenticator key, so a developer may add the demo counselor to a phone app too.
 DEMO_TOTP_KEY = "6b6f6b6f6e612d64656d6f2d746f74702d6b6579"
 
