@@ -58,7 +58,8 @@ run: install
 
 # The test environment: production settings (DEBUG off) with throwaway keys.
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-000000000000000000 \
-	ALLOWED_HOSTS=testserver,localhost,127.0.0.1
+	ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
+	FIELD_ENCRYPTION_KEYS=QPaCesxTeYImx4MNKdXqHLMEjJify2UfiZfLutclfIE= FIELD_HASH_KEY=test-only-hash-key
 
 test: install lint check-catalogue
 	@$(TEST_ENV) $(PY) manage.py createdb

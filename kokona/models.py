@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -8,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from kokona.crypto import EncryptedTextField
 from kokona.roles import Role
 
 
@@ -99,3 +102,46 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"
+
+
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
+    def stale(self) -> "ImportBatchQuerySet":
+        """Uploads never confirmed within a day: their content should not linger."""
+        return self.filter(applied_at=None, uploaded_at__lt=timezone.now() - timedelta(days=1))
+
+
+class ImportBatch(models.Model):
+    """An uploaded import file held (encrypted) between its preview and its confirmation, then a
+    line of the import log without the file."""
+
+    class Kind(models.TextChoices):
+        CONSULTATIONS = "consultations", _("Consultations")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    filename = models.CharField(_("file name"), max_length=200)
+    content = EncryptedTextField(blank=True, context="kokona.importbatch.content")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    applied_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename}"
+
+    def mark_applied(self, result: dict[str, object]) -> None:
+        self.applied_at = timezone.now()
+        self.content = ""
+        self.result = result
+        self.save(update_fields=["applied_at", "content", "result"])
+
+    def discard(self) -> None:
+        self.delete()

@@ -205,8 +205,12 @@ PGHISTORY_APPEND_ONLY = True
 # never SECRET_KEY. The first key encrypts; the others still decrypt, for rotation.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 if DEBUG and not FIELD_ENCRYPTION_KEYS:
-    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbg=="]
+    FIELD_ENCRYPTION_KEYS = ["a29rb25hLWRldmVsb3BtZW50LWtleS1ub3QtcHJvZCE="]
 FIELD_HASH_KEY = env.str("FIELD_HASH_KEY", default="development-hash-key" if DEBUG else "")
+if not DEBUG and not (FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY must be set when DEBUG is off."
+    )
 
 # Logs: one line an event, never a person's data; the request id ties a line to the audit trail.
 LOGGING = {

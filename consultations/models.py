@@ -1,0 +1,613 @@
+"""相談: the women who consult, their cases and every exchange, referral and support activity.
+
+What a woman tells a counselor is 要配慮個人情報 (APPI). Contact handles and free text are encrypted
+at rest; every model holding them is tracked by pghistory; reads go through `visible_to(user)`.
+"""
+
+import datetime as dt
+from typing import Any
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kokona.crypto import EncryptedTextField, keyed_hash
+from kokona.models import User
+from kokona.roles import Role
+
+# ---------------------------------------------------------------------------------------------
+# Vocabularies: seeded by data migrations, edited by supervisors in the admin. Imports accept the
+# Japanese label or the code.
+
+
+class VocabularyQuerySet(models.QuerySet):
+    def active(self) -> "VocabularyQuerySet":
+        return self.filter(is_active=True)
+
+    def by_label_or_code(self, text: str) -> Any:
+        text = text.strip()
+        return self.filter(Q(label=text) | Q(code=text.lower())).first()
+
+
+class Vocabulary(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label = models.CharField(_("label"), max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = VocabularyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ConcernCategory(Vocabulary):
+    """相談内容: what a consultation is about. A case has one 主訴 and several 相談内容."""
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("concern category")
+        verbose_name_plural = _("concern categories")
+
+
+class Channel(Vocabulary):
+    """How the contact came: LINE, other SNS, email, phone, a visit…"""
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+
+class AgeBand(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("age band")
+        verbose_name_plural = _("age bands")
+
+
+class Agency(models.Model):
+    """つなぎ先機関: where counselors refer women (Kushiro's support network)."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("City office")
+        PREFECTURE = "prefecture", _("Prefecture or national office")
+        WELFARE = "welfare", _("Welfare and living support")
+        HEALTH = "health", _("Health and medical")
+        LEGAL = "legal", _("Legal")
+        POLICE = "police", _("Police")
+        WORK = "work", _("Employment")
+        SHELTER = "shelter", _("Violence and shelter")
+        COMMUNITY = "community", _("Community group")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    needs_review = models.BooleanField(
+        _("needs review"),
+        default=False,
+        help_text=_("Added by an import; a supervisor should check the details."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Access: one door per model. Supervisors see every record. Counselors see every woman except one
+# who has a restricted case they are not in charge of: then they see nothing of her, neither that
+# case nor her others. Nobody else sees any record.
+
+
+def _is_npo_staff(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.COUNSELOR, Role.SUPERVISOR)
+
+
+def _hidden_cases(user: User) -> "CaseQuerySet":
+    if user.has_role(Role.SUPERVISOR):
+        return Case.objects.none()
+    return Case.objects.filter(restricted=True).exclude(assigned_to=user)
+
+
+def _visible[Q_: models.QuerySet](queryset: Q_, user: User, client_path: str) -> Q_:
+    """`queryset` without the rows of women hidden from `user` (client reached by `client_path`)."""
+    if not _is_npo_staff(user):
+        return queryset.none()
+    if user.has_role(Role.SUPERVISOR):
+        return queryset
+    return queryset.filter(~Exists(_hidden_cases(user).filter(client=OuterRef(client_path))))
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    def visible_to(self, user: User) -> "ClientQuerySet":
+        """A woman with a restricted case the user is not in charge of is hidden altogether."""
+        return _visible(self, user, "pk")
+
+    def with_handle(self, kind: str, value: str) -> "ClientQuerySet":
+        """Exact match on a contact handle, through its keyed hash: "is this number known?"."""
+        digest = keyed_hash(value, kind=kind)
+        if not digest:
+            return self.none()
+        return self.filter(**{f"{kind}_hash": digest})
+
+
+@pghistory.track()
+class Client(models.Model):
+    """相談者: a woman who consulted. Pseudonymous: a system code and the nickname she gave.
+
+    The project sees her as a person with strengths, not only a case: what she can do and likes
+    is recorded beside what troubles her.
+    """
+
+    nickname = models.CharField(
+        _("nickname"),
+        max_length=60,
+        help_text=_("The name she goes by with us, e.g. her LINE display name."),
+    )
+    age_band = models.ForeignKey(
+        AgeBand, verbose_name=_("age band"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    under_18 = models.BooleanField(_("under 18"), default=False)
+    area = models.CharField(_("area"), max_length=60, blank=True)
+    household_notes = EncryptedTextField(
+        _("household"), blank=True, context="consultations.client.household_notes"
+    )
+    line_id = EncryptedTextField(_("LINE ID"), blank=True, context="consultations.client.line_id")
+    email = EncryptedTextField(_("email"), blank=True, context="consultations.client.email")
+    phone = EncryptedTextField(_("phone"), blank=True, context="consultations.client.phone")
+    # Keyed hashes of the handles, for exact-match lookups without decrypting every row.
+    line_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    email_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    may_contact_by_line = models.BooleanField(_("we may write to her on LINE"), default=False)
+    may_contact_by_email = models.BooleanField(_("we may email her"), default=False)
+    may_contact_by_phone = models.BooleanField(_("we may phone her"), default=False)
+    strengths = EncryptedTextField(
+        _("strengths"), blank=True, context="consultations.client.strengths"
+    )
+    interests = EncryptedTextField(
+        _("interests"), blank=True, context="consultations.client.interests"
+    )
+    # The same client text in imported files is the same person: its keyed hash finds her again.
+    import_ref = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ClientQuerySet.as_manager()
+
+    HANDLES = ("line", "email", "phone")
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.nickname}（{self.code}）"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_handle_hashes()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "line_hash", "email_hash", "phone_hash"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:client_detail", args=[self.pk])
+
+    @property
+    def code(self) -> str:
+        """The system code people quote instead of a name: C-00042."""
+        return f"C-{self.pk:05d}" if self.pk else ""
+
+    def handle(self, kind: str) -> str:
+        return {"line": self.line_id, "email": self.email, "phone": self.phone}[kind]
+
+    def refresh_handle_hashes(self) -> None:
+        """Recompute the lookup hashes from the handles; call before saving changed handles."""
+        self.line_hash = keyed_hash(self.line_id, kind="line")
+        self.email_hash = keyed_hash(self.email, kind="email")
+        self.phone_hash = keyed_hash(self.phone, kind="phone")
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: User) -> "CaseQuerySet":
+        return _visible(self, user, "client")
+
+    def open(self) -> "CaseQuerySet":
+        return self.exclude(status=Case.Status.CLOSED)
+
+    def overdue(self, today: dt.date | None = None) -> "CaseQuerySet":
+        today = today or timezone.localdate()
+        return self.open().filter(follow_up_due__lt=today)
+
+    def due(self, today: dt.date | None = None, *, within_days: int = 3) -> "CaseQuerySet":
+        """Open cases whose follow-up falls today or in the next few days."""
+        today = today or timezone.localdate()
+        return self.open().filter(
+            follow_up_due__gte=today, follow_up_due__lte=today + dt.timedelta(days=within_days)
+        )
+
+    def unassigned(self) -> "CaseQuerySet":
+        return self.open().filter(assigned_to__isnull=True)
+
+
+@pghistory.track()
+class Case(models.Model):
+    """支援ケース: one woman's path with us, from the first contact to its close.
+
+    受付 → 支援中 → つなぎ済 → 終結, and back to 支援中 when she returns. Every change of status is
+    kept with who, when and why (CaseStatusChange). Saves check `version`: of two counselors
+    saving the same case, the later is refused rather than silently winning.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        SUPPORTING = "supporting", _("In support")
+        REFERRED = "referred", _("Referred")
+        CLOSED = "closed", _("Closed")
+
+        @property
+        def next_statuses(self) -> list["Case.Status"]:
+            S = Case.Status
+            return {
+                S.RECEIVED: [S.SUPPORTING, S.REFERRED, S.CLOSED],
+                S.SUPPORTING: [S.REFERRED, S.CLOSED],
+                S.REFERRED: [S.SUPPORTING, S.CLOSED],
+                S.CLOSED: [S.SUPPORTING],  # reopened
+            }[self]
+
+    class Risk(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+        CRISIS = "crisis", _("Crisis")
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="cases"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.RECEIVED, db_index=True
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("counselor in charge"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    primary_concern = models.ForeignKey(
+        ConcernCategory,
+        verbose_name=_("main concern"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    categories = models.ManyToManyField(
+        ConcernCategory, verbose_name=_("concerns"), blank=True, related_name="cases"
+    )
+    risk = models.CharField(_("risk"), max_length=10, choices=Risk, default=Risk.LOW)
+    restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_("Only the counselor in charge and supervisors can see a restricted case."),
+    )
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closing_reason = models.TextField(_("reason for closing"), blank=True)
+    follow_up_due = models.DateField(_("follow up by"), null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_on__isnull=False)
+                | (~Q(status="closed") & Q(closed_on__isnull=True)),
+                name="case_closed_on_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="case_closes_after_it_opens",
+            ),
+        ]
+        indexes = [models.Index(fields=["assigned_to", "status"], name="case_assignee_status")]
+
+    def __str__(self) -> str:
+        return f"{self.client.nickname} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:case_detail", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status != self.Status.CLOSED
+            and self.follow_up_due is not None
+            and self.follow_up_due < timezone.localdate()
+        )
+
+
+class CaseStatusChange(models.Model):
+    """One step of a case: from, to, who, when and why. Itself history: the database refuses to
+    change or delete a row, so pghistory has nothing to add."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Case.Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Case.Status)
+    reason = EncryptedTextField(
+        _("reason"), blank=True, context="consultations.casestatuschange.reason"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-pk"]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_status} → {self.to_status}"
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def visible_to(self, user: User) -> "ContactQuerySet":
+        """Contacts of visible women, and anonymous one-off contacts."""
+        return _visible(self, user, "client")
+
+    def in_period(self, start: dt.datetime, end: dt.datetime) -> "ContactQuerySet":
+        """Contacts with start <= occurred_at < end (aware datetimes)."""
+        return self.filter(occurred_at__gte=start, occurred_at__lt=end)
+
+
+@pghistory.track()
+class Contact(models.Model):
+    """相談記録: one exchange with a woman, on one channel, at one time.
+
+    `client` is empty for an anonymous one-off contact; then there is no case either.
+    """
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("From her")
+        OUTBOUND = "out", _("From us")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        SOON = "soon", _("Soon")
+        URGENT = "urgent", _("Urgent")
+
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT)
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=Direction, default=Direction.INBOUND
+    )
+    duration_minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("counselor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    categories = models.ManyToManyField(
+        ConcernCategory, verbose_name=_("concerns"), blank=True, related_name="contacts"
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency, default=Urgency.NORMAL)
+    # Blank only for imported history that had none; the screens require it.
+    summary = EncryptedTextField(_("summary"), blank=True, context="consultations.contact.summary")
+    next_step = EncryptedTextField(
+        _("next step"), blank=True, context="consultations.contact.next_step"
+    )
+    # A keyed hash of the imported row: importing the same file twice adds nothing.
+    import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            # An anonymous one-off contact has no case; a case always belongs to the client.
+            models.CheckConstraint(
+                condition=Q(client__isnull=False) | Q(case__isnull=True),
+                name="contact_anonymous_has_no_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.channel}"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.client_id is None
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user: User) -> "ReferralQuerySet":
+        return _visible(self, user, "case__client")
+
+
+@pghistory.track()
+class Referral(models.Model):
+    """つなぎ: a referral of a case to an outside agency.
+
+    Passing what she told us to the agency needs her recorded consent, or a supervisor's
+    override with a reason (APPI). A referral that shared information is the provision record
+    (第三者提供の記録) and cannot be deleted.
+    """
+
+    class Stage(models.TextChoices):
+        INFORMED = "informed", _("Information given")
+        COORDINATING = "coordinating", _("Coordinating")
+        ACCOMPANIED = "accompanied", _("Accompanied")
+        HANDED_OVER = "handed_over", _("Handed over")
+        FAILED = "failed", _("Did not happen")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT)
+    referred_on = models.DateField(_("date"), default=timezone.localdate)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage, default=Stage.INFORMED)
+    shares_information = models.BooleanField(
+        _("we pass her information to the agency"), default=False
+    )
+    consent_recorded = models.BooleanField(_("she agreed to the sharing"), default=False)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("override by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    override_reason = EncryptedTextField(
+        _("reason for sharing without consent"),
+        blank=True,
+        context="consultations.referral.override_reason",
+    )
+    notes = EncryptedTextField(_("notes"), blank=True, context="consultations.referral.notes")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-referred_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shares_information=False)
+                | Q(consent_recorded=True)
+                | (Q(override_by__isnull=False) & ~Q(override_reason="")),
+                name="referral_sharing_needs_consent_or_override",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "agency", "referred_on", "stage"], name="referral_once_per_day"
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="keep_provision_records",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Q(old__shares_information=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} ({self.get_stage_display()})"
+
+
+class SupportActivityQuerySet(models.QuerySet["SupportActivity"]):
+    def visible_to(self, user: User) -> "SupportActivityQuerySet":
+        return _visible(self, user, "case__client")
+
+
+@pghistory.track()
+class SupportActivity(models.Model):
+    """支援: what we did with her: a visit, going along, time at the drop-in space, learning,
+    community work, work experience, job support, or a chance to take a role herself."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Home visit")
+        ACCOMPANY = "accompany", _("Accompanying")
+        IBASHO = "ibasho", _("Time together at the drop-in space")
+        LEARNING = "learning", _("Learning")
+        COMMUNITY = "community", _("Community activity")
+        WORK_EXPERIENCE = "work_experience", _("Work experience and placement")
+        JOB_SUPPORT = "job_support", _("Job support")
+        ROLE = "role", _("A chance to play a part")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="activities"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    done_on = models.DateField(_("date"), default=timezone.localdate)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role_taken = models.CharField(
+        _("role she took"),
+        max_length=60,
+        blank=True,
+        help_text=_("e.g. peer supporter, volunteer, speaker"),
+    )
+    notes = EncryptedTextField(
+        _("notes"), blank=True, context="consultations.supportactivity.notes"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = SupportActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("support activity")
+        verbose_name_plural = _("support activities")
+        ordering = ["-done_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.done_on}"

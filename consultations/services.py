@@ -1,0 +1,306 @@
+"""Workflows that touch several records: each is atomic and writes its audit events inside the
+same transaction, so the trail and the data always agree."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.models import (
+    Agency,
+    Case,
+    CaseStatusChange,
+    Channel,
+    Client,
+    ConcernCategory,
+    Contact,
+    Referral,
+    SupportActivity,
+)
+from kokona import audit
+from kokona.audit import Action
+from kokona.models import User
+from kokona.roles import Role
+
+
+class VersionConflict(Exception):
+    """Someone saved the record after this form was opened; their save is kept."""
+
+
+def _save_versioned(record: Case | Client, expected_version: int, fields: dict) -> None:
+    """Update `fields` only if nobody saved since `expected_version`; raise VersionConflict if not.
+
+    A queryset update, so pghistory's triggers record it like any other change.
+    """
+    model = type(record)
+    values = {**fields, "version": F("version") + 1}
+    if isinstance(record, Case):
+        values["updated_at"] = timezone.now()
+    updated = model.objects.filter(pk=record.pk, version=expected_version).update(**values)
+    if not updated:
+        raise VersionConflict
+    record.refresh_from_db()
+
+
+# --- clients -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_client(*, request: HttpRequest | None, by: User | None, **fields: object) -> Client:
+    client = Client(created_by=by, **fields)
+    client.save()
+    audit.record(request, Action.CREATE, client, user=by)
+    return client
+
+
+@transaction.atomic
+def update_client(
+    *, request: HttpRequest, client: Client, expected_version: int, fields: dict
+) -> None:
+    """Save edited profile fields, refusing a stale form."""
+    probe = Client(**{**{f: getattr(client, f) for f in ("line_id", "email", "phone")}, **fields})
+    probe.refresh_handle_hashes()
+    hashes = {f"{kind}_hash": getattr(probe, f"{kind}_hash") for kind in Client.HANDLES}
+    _save_versioned(client, expected_version, {**fields, **hashes})
+    audit.record(request, Action.UPDATE, client, detail={"fields": sorted(fields)})
+
+
+def likely_duplicates(
+    *, nickname: str = "", handles: dict[str, str] | None = None, user: User
+) -> list[Client]:
+    """Women already known by this nickname or by one of these handles (exact match)."""
+    found: dict[int, Client] = {}
+    visible = Client.objects.visible_to(user)
+    if nickname.strip():
+        for client in visible.filter(nickname__iexact=nickname.strip())[:5]:
+            found[client.pk] = client
+    for kind, value in (handles or {}).items():
+        for client in visible.with_handle(kind, value)[:5]:
+            found[client.pk] = client
+    return list(found.values())
+
+
+# --- contacts ----------------------------------------------------------------------------------
+
+
+def _open_case_for(client: Client, *, counselor: User | None, opened_on: dt.date) -> Case:
+    """Her open case, or a new one in 受付 with this counselor in charge."""
+    case = client.cases.open().order_by("-opened_on", "-pk").first()
+    if case is None:
+        case = Case.objects.create(client=client, assigned_to=counselor, opened_on=opened_on)
+        CaseStatusChange.objects.create(
+            case=case, to_status=Case.Status.RECEIVED, changed_by=counselor
+        )
+    return case
+
+
+@transaction.atomic
+def record_contact(
+    *,
+    request: HttpRequest | None,
+    by: User | None,
+    counselor: User | None,
+    client: Client | None,
+    channel: Channel,
+    occurred_at: dt.datetime,
+    categories: Iterable[ConcernCategory] = (),
+    summary: str,
+    next_step: str = "",
+    urgency: str = Contact.Urgency.NORMAL,
+    direction: str = Contact.Direction.INBOUND,
+    duration_minutes: int | None = None,
+    follow_up_due: dt.date | None = None,
+    import_key: str | None = None,
+) -> Contact:
+    """Log one exchange. A known woman's contact joins her open case (one is opened if none,
+    with `counselor` in charge); an anonymous one-off contact (`client=None`) stands alone.
+    `by` is who records it, `counselor` who talked with her (None: not known yet)."""
+    categories = list(categories)
+    case = None
+    if client is not None:
+        case = _open_case_for(
+            client, counselor=counselor, opened_on=timezone.localdate(occurred_at)
+        )
+        if case.primary_concern_id is None and categories:
+            case.primary_concern = categories[0]
+        if follow_up_due is not None:
+            case.follow_up_due = follow_up_due
+        if case.assigned_to_id is None and counselor is not None:
+            case.assigned_to = counselor
+        case.updated_at = timezone.now()
+        case.save(update_fields=["primary_concern", "follow_up_due", "assigned_to", "updated_at"])
+        case.categories.add(*categories)
+    contact = Contact.objects.create(
+        client=client,
+        case=case,
+        channel=channel,
+        occurred_at=occurred_at,
+        direction=direction,
+        duration_minutes=duration_minutes,
+        counselor=counselor,
+        urgency=urgency,
+        summary=summary,
+        next_step=next_step,
+        import_key=import_key,
+        created_by=by,
+    )
+    contact.categories.set(categories)
+    audit.record(request, Action.CREATE, contact, user=by)
+    return contact
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_status(
+    *,
+    request: HttpRequest,
+    case: Case,
+    to: Case.Status,
+    reason: str,
+    expected_version: int,
+) -> CaseStatusChange:
+    """Move a case along 受付 → 支援中 → つなぎ済 → 終結 (or reopen it), saying why."""
+    user: User = request.user  # type: ignore[assignment]
+    current = Case.Status(case.status)
+    if to not in current.next_statuses:
+        raise ValidationError(
+            _("A case cannot go from %(from)s to %(to)s.")
+            % {"from": current.label, "to": Case.Status(to).label}
+        )
+    if not reason.strip():
+        raise ValidationError(_("Say why the status changes."))
+    today = timezone.localdate()
+    fields: dict[str, object] = {"status": to}
+    if to == Case.Status.CLOSED:
+        fields |= {"closed_on": max(today, case.opened_on), "closing_reason": reason}
+    elif current == Case.Status.CLOSED:
+        fields |= {"closed_on": None, "closing_reason": ""}
+    _save_versioned(case, expected_version, fields)
+    change = CaseStatusChange.objects.create(
+        case=case, from_status=current, to_status=to, reason=reason, changed_by=user
+    )
+    audit.record(request, Action.UPDATE, case, detail={"status": [current, to]})
+    return change
+
+
+@transaction.atomic
+def assign_case(*, request: HttpRequest, case: Case, to: User, expected_version: int) -> None:
+    """Supervisors assign any case; a counselor may take an unassigned case herself."""
+    user: User = request.user  # type: ignore[assignment]
+    if not to.has_role(Role.COUNSELOR, Role.SUPERVISOR):
+        raise ValidationError(_("Only NPO counselors and supervisors can be put in charge."))
+    may = user.has_role(Role.SUPERVISOR) or (case.assigned_to_id is None and to == user)
+    if not may:
+        raise PermissionDenied
+    _save_versioned(case, expected_version, {"assigned_to": to})
+    audit.record(request, Action.UPDATE, case, detail={"assigned_to": to.pk})
+
+
+@transaction.atomic
+def update_case(
+    *,
+    request: HttpRequest,
+    case: Case,
+    expected_version: int,
+    fields: dict,
+    categories: Iterable[ConcernCategory] | None = None,
+) -> None:
+    _save_versioned(case, expected_version, fields)
+    changed = sorted(fields)
+    if categories is not None:
+        case.categories.set(categories)
+        changed.append("categories")
+    audit.record(request, Action.UPDATE, case, detail={"fields": changed})
+
+
+# --- referrals and support ---------------------------------------------------------------------
+
+
+def sharing_allowed(
+    *, shares_information: bool, consent_recorded: bool, by: User, override_reason: str
+) -> bool:
+    """Her information leaves the NPO only with her consent, or on a supervisor's reasoned
+    override (APPI 第三者提供)."""
+    if not shares_information or consent_recorded:
+        return True
+    return by.has_role(Role.SUPERVISOR) and bool(override_reason.strip())
+
+
+@transaction.atomic
+def refer_case(
+    *,
+    request: HttpRequest | None,
+    by: User | None,
+    case: Case,
+    agency: Agency,
+    stage: str = Referral.Stage.INFORMED,
+    referred_on: dt.date | None = None,
+    shares_information: bool = False,
+    consent_recorded: bool = False,
+    override_reason: str = "",
+    notes: str = "",
+) -> Referral:
+    override = shares_information and not consent_recorded
+    if override and (
+        by is None
+        or not sharing_allowed(
+            shares_information=True, consent_recorded=False, by=by, override_reason=override_reason
+        )
+    ):
+        raise ValidationError(
+            _(
+                "Her information can only be shared with her consent. Without it, a supervisor"
+                " must decide and give the reason."
+            )
+        )
+    referral, created = Referral.objects.get_or_create(
+        case=case,
+        agency=agency,
+        referred_on=referred_on or timezone.localdate(),
+        stage=stage,
+        defaults={
+            "shares_information": shares_information,
+            "consent_recorded": consent_recorded,
+            "override_by": by if override else None,
+            "override_reason": override_reason if override else "",
+            "notes": notes,
+            "created_by": by,
+        },
+    )
+    if created:
+        detail = {"agency": agency.pk, "shares_information": shares_information}
+        if override:
+            detail["consent_override"] = True
+        audit.record(request, Action.CREATE, referral, user=by, detail=detail)
+    return referral
+
+
+@transaction.atomic
+def record_activity(
+    *,
+    request: HttpRequest,
+    case: Case,
+    kind: str,
+    done_on: dt.date,
+    role_taken: str = "",
+    notes: str = "",
+) -> SupportActivity:
+    user: User = request.user  # type: ignore[assignment]
+    activity = SupportActivity.objects.create(
+        case=case,
+        kind=kind,
+        done_on=done_on,
+        staff=user,
+        role_taken=role_taken,
+        notes=notes,
+    )
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    audit.record(request, Action.CREATE, activity)
+    return activity

@@ -1,0 +1,284 @@
+"""The case page: her timeline, status changes, assignment, edits and the stale-save check."""
+
+import datetime as dt
+
+import pghistory.models
+import pytest
+from django.db import transaction
+from django.db.utils import DatabaseError
+from django.urls import reverse
+
+from consultations.models import Case, CaseStatusChange, Referral, SupportActivity
+from kokona.fiscal import JST
+from kokona.models import AuditEvent
+from tests.conftest import agency, make_case, make_client, make_contact, vocabulary
+
+
+@pytest.fixture
+def case(counselor):
+    return make_case(make_client("みさき"), assigned_to=counselor, opened_on=dt.date(2026, 10, 1))
+
+
+def status_url(case: Case) -> str:
+    return reverse("consultations:case_status", args=[case.pk])
+
+
+class TestCasePage:
+    def test_it_shows_her_whole_story_newest_first(self, client_as, case, counselor):
+        make_contact(case, at=dt.datetime(2026, 10, 1, 21, 0, tzinfo=JST), summary="最初の相談")
+        make_contact(case, at=dt.datetime(2026, 11, 3, 22, 0, tzinfo=JST), summary="二度目の相談")
+        SupportActivity.objects.create(
+            case=case, kind="accompany", done_on=dt.date(2026, 10, 15), notes="市役所へ同行"
+        )
+        Referral.objects.create(case=case, agency=agency(), referred_on=dt.date(2026, 10, 20))
+
+        html = client_as("counselor").get(case.get_absolute_url()).content.decode()
+        story = html[html.index("これまでの経過") :]
+
+        order = [
+            story.index(text)
+            for text in ["二度目の相談", "ハローワーク釧路", "市役所へ同行", "最初の相談"]
+        ]
+        assert order == sorted(order)
+
+    def test_opening_it_is_audited(self, client_as, case, counselor):
+        client_as("counselor").get(case.get_absolute_url())
+
+        event = AuditEvent.objects.get(action="view", object_type="consultations.case")
+        assert event.actor == counselor
+        assert event.object_id == str(case.pk)
+
+    def test_opening_her_record_is_audited(self, client_as, case, counselor):
+        client_as("counselor").get(case.client.get_absolute_url())
+
+        assert AuditEvent.objects.filter(
+            action="view", object_type="consultations.client", object_id=str(case.client_id)
+        ).exists()
+
+    def test_stored_scripts_come_back_escaped(self, client_as, case):
+        payload = "<script>alert(1)</script>"
+        case.client.nickname = payload
+        case.client.save()
+        make_contact(case, summary=payload, next_step=payload)
+
+        for url in [
+            case.get_absolute_url(),
+            case.client.get_absolute_url(),
+            "/consultations/cases/",
+        ]:
+            html = client_as("counselor").get(url).content.decode()
+            assert payload not in html
+            assert "&lt;script&gt;" in html
+
+
+class TestStatus:
+    def test_a_change_records_who_when_and_why(self, client_as, case, counselor):
+        response = client_as("counselor").post(
+            status_url(case), {"to": "supporting", "reason": "継続して話を聞く", "version": 1}
+        )
+
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert case.status == Case.Status.SUPPORTING
+        assert case.version == 2
+        change = CaseStatusChange.objects.get()
+        assert (change.from_status, change.to_status) == ("received", "supporting")
+        assert change.changed_by == counselor and change.reason == "継続して話を聞く"
+
+    def test_closing_and_reopening(self, client_as, case):
+        client = client_as("counselor")
+        client.post(status_url(case), {"to": "closed", "reason": "就職が決まった", "version": 1})
+        case.refresh_from_db()
+        assert (
+            case.status == "closed" and case.closed_on and case.closing_reason == "就職が決まった"
+        )
+
+        client.post(
+            status_url(case), {"to": "supporting", "reason": "再び連絡があった", "version": 2}
+        )
+
+        case.refresh_from_db()
+        assert case.status == "supporting" and case.closed_on is None
+        assert CaseStatusChange.objects.count() == 2
+
+    def test_a_change_needs_a_reason(self, client_as, case):
+        response = client_as("counselor").post(
+            status_url(case), {"to": "closed", "reason": "", "version": 1}
+        )
+
+        assert response.status_code == 400
+        case.refresh_from_db()
+        assert case.status == "received"
+        assert not CaseStatusChange.objects.exists()
+
+    def test_an_impossible_step_is_refused(self, client_as, case):
+        Case.objects.filter(pk=case.pk).update(status="closed", closed_on=dt.date(2026, 11, 1))
+
+        response = client_as("counselor").post(
+            status_url(case), {"to": "referred", "reason": "x", "version": 1}
+        )
+
+        assert response.status_code == 400
+        case.refresh_from_db()
+        assert case.status == "closed"
+
+    def test_status_changes_cannot_be_edited(self, case, counselor):
+        change = CaseStatusChange.objects.create(
+            case=case, to_status="received", changed_by=counselor
+        )
+
+        with pytest.raises(DatabaseError), transaction.atomic():
+            CaseStatusChange.objects.filter(pk=change.pk).update(to_status="closed")
+
+
+class TestVersionConflict:
+    def test_the_later_save_is_refused_and_the_earlier_kept(self, client_as, case):
+        first, second = client_as("counselor"), client_as("other_counselor")
+        first.get(reverse("consultations:case_edit", args=[case.pk]))
+        second.get(reverse("consultations:case_edit", args=[case.pk]))
+        both_saw = case.version
+        risk = {"primary_concern": vocabulary("ConcernCategory", "dv").pk, "version": both_saw}
+
+        saved = first.post(
+            reverse("consultations:case_edit", args=[case.pk]), {**risk, "risk": "high"}
+        )
+        refused = second.post(
+            reverse("consultations:case_edit", args=[case.pk]),
+            {**risk, "risk": "low", "follow_up_due": "2026-12-24"},
+        )
+
+        assert saved.status_code == 302
+        assert refused.status_code == 409
+        case.refresh_from_db()
+        assert case.risk == "high"
+        assert case.follow_up_due is None
+        html = refused.content.decode()
+        assert "ほかの人が先に保存しました" in html
+        assert 'value="2026-12-24"' in html  # nothing typed is lost
+
+    def test_a_stale_status_change_is_refused(self, client_as, case):
+        client_as("counselor").post(
+            status_url(case), {"to": "supporting", "reason": "a", "version": 1}
+        )
+
+        response = client_as("other_counselor").post(
+            status_url(case), {"to": "closed", "reason": "古い画面から", "version": 1}
+        )
+
+        assert response.status_code == 409
+        case.refresh_from_db()
+        assert case.status == "supporting"
+        assert "古い画面から" in response.content.decode()
+
+
+class TestAssignment:
+    def test_a_supervisor_reassigns(self, client_as, case, other_counselor):
+        response = client_as("supervisor").post(
+            reverse("consultations:case_assign", args=[case.pk]),
+            {"assigned_to": other_counselor.pk, "version": 1},
+        )
+
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert case.assigned_to == other_counselor
+
+    def test_a_counselor_cannot_hand_someone_elses_case_over(
+        self, client_as, case, other_counselor
+    ):
+        response = client_as("other_counselor").post(
+            reverse("consultations:case_assign", args=[case.pk]),
+            {"assigned_to": other_counselor.pk, "version": 1},
+        )
+
+        assert response.status_code == 403
+        case.refresh_from_db()
+        assert case.assigned_to != other_counselor
+
+    def test_a_counselor_takes_an_unassigned_case(self, client_as, other_counselor):
+        case = make_case(make_client("なな"))
+
+        client_as("other_counselor").post(
+            reverse("consultations:case_assign", args=[case.pk]),
+            {"assigned_to": other_counselor.pk, "version": 1},
+        )
+
+        case.refresh_from_db()
+        assert case.assigned_to == other_counselor
+
+    def test_city_staff_cannot_be_put_in_charge(self, client_as, case, city_staff):
+        response = client_as("supervisor").post(
+            reverse("consultations:case_assign", args=[case.pk]),
+            {"assigned_to": city_staff.pk, "version": 1},
+        )
+
+        assert response.status_code == 400
+        case.refresh_from_db()
+        assert case.assigned_to != city_staff
+
+
+class TestActionsInPlace:
+    def test_adding_a_contact_on_the_case_page(self, client_as, case, counselor):
+        response = client_as("counselor").post(
+            reverse("consultations:case_add_contact", args=[case.pk]),
+            {
+                "channel": vocabulary("Channel", "phone").pk,
+                "occurred_at": "2026-11-28T10:30",
+                "direction": "out",
+                "duration_minutes": "25",
+                "urgency": "normal",
+                "summary": "こちらから電話して様子を聞いた",
+                "follow_up_due": "2026-12-05",
+            },
+        )
+
+        assert response.status_code == 302
+        contact = case.contacts.get()
+        assert contact.direction == "out" and contact.duration_minutes == 25
+        case.refresh_from_db()
+        assert case.follow_up_due == dt.date(2026, 12, 5)
+
+    def test_recording_support_with_the_role_she_took(self, client_as, case):
+        client_as("counselor").post(
+            reverse("consultations:case_add_activity", args=[case.pk]),
+            {
+                "kind": "role",
+                "done_on": "2026-11-20",
+                "role_taken": "ピアサポーター",
+                "notes": "居場所で新しい参加者を迎えた",
+            },
+        )
+
+        activity = SupportActivity.objects.get()
+        assert activity.kind == "role" and activity.role_taken == "ピアサポーター"
+        assert AuditEvent.objects.filter(
+            action="create", object_type="consultations.supportactivity"
+        ).exists()
+
+    def test_bad_input_keeps_the_panel_open_with_the_text(self, client_as, case):
+        response = client_as("counselor").post(
+            reverse("consultations:case_add_contact", args=[case.pk]),
+            {"summary": "途中まで書いた記録", "occurred_at": "not a date"},
+        )
+
+        assert response.status_code == 400
+        assert "途中まで書いた記録" in response.content.decode()
+        assert not case.contacts.exists()
+
+
+class TestHistory:
+    def test_changes_leave_history_with_the_request_id(self, client_as, case):
+        response = client_as("counselor").post(
+            status_url(case), {"to": "supporting", "reason": "継続", "version": 1}
+        )
+
+        event = pghistory.models.Events.objects.references(case).filter(pgh_label="update").first()
+        assert event is not None
+        assert event.pgh_context["request_id"] == response["X-Request-ID"]
+
+    def test_bulk_updates_are_captured(self, case, supervisor):
+        with pghistory.context(user=supervisor.pk):
+            Case.objects.filter(pk=case.pk).update(risk="crisis")
+
+        from consultations.models import CaseEvent
+
+        assert CaseEvent.objects.filter(pgh_obj=case, risk="crisis").exists()

@@ -1,0 +1,209 @@
+"""`manage.py import_consultations FILE` and the supervisors' upload page."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from consultations.models import Agency, Case, Client, Contact, Referral
+from kokona.models import ImportBatch
+
+HEADER = "occurred_at,channel,client,age_band,categories,counselor,summary,referred_to\n"
+ROWS = (
+    "2021-04-05 21:30,LINE,R3-001,20代,孤独・孤立;こころ・メンタル,sakura,眠れない,\n"
+    "2021/4/12 10:00,phone,R3-001,,isolation,,電話で近況,ハローワーク釧路\n"
+    "2021-05-01 13:00,メール,,,生理・生理用品,,生理用品がほしい,\n"
+    "2022/3/31 23:30,LINE,R3-002,10代以下,学校・進学,sakura,進路の悩み,釧路子ども食堂ひだまり\n"
+)
+
+
+def run(tmp_path, text: str, *, encoding: str = "utf-8") -> str:
+    path = tmp_path / "past.csv"
+    path.write_bytes(text.encode(encoding))
+    out = io.StringIO()
+    call_command("import_consultations", str(path), stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
+def test_it_reads_each_encoding_and_both_labels_and_codes(tmp_path, counselor, encoding):
+    run(tmp_path, HEADER + ROWS, encoding=encoding)
+
+    assert Contact.objects.count() == 4
+    first = Client.objects.get(nickname="R3-001")
+    assert first.age_band.label == "20代"
+    assert first.contacts.count() == 2  # the same client text is the same person
+    assert {c.channel.code for c in first.contacts.all()} == {"line", "phone"}
+    assert Contact.objects.filter(client=None).count() == 1  # a blank client: anonymous
+    case = Case.objects.get(client=first)
+    assert case.assigned_to == counselor
+    assert case.primary_concern.code == "isolation"
+
+
+def test_japanese_headings_are_accepted(tmp_path, counselor):
+    header = "日時,相談経路,相談者,年代,相談内容,相談員,概要,つなぎ先\n"
+
+    run(tmp_path, header + ROWS)
+
+    assert Contact.objects.count() == 4
+
+
+def test_an_unknown_agency_is_added_for_review(tmp_path, counselor):
+    run(tmp_path, HEADER + ROWS)
+
+    added = Agency.objects.get(name="釧路子ども食堂ひだまり")
+    assert added.needs_review
+    assert not Agency.objects.get(name="ハローワーク釧路").needs_review
+    assert Referral.objects.count() == 2
+
+
+def test_importing_the_same_file_twice_adds_nothing(tmp_path, counselor):
+    run(tmp_path, HEADER + ROWS)
+    counts = (
+        Contact.objects.count(),
+        Client.objects.count(),
+        Case.objects.count(),
+        Referral.objects.count(),
+    )
+
+    output = run(tmp_path, HEADER + ROWS)
+
+    assert (
+        Contact.objects.count(),
+        Client.objects.count(),
+        Case.objects.count(),
+        Referral.objects.count(),
+    ) == counts
+    assert "4" in output  # it says how many were already there
+
+
+def test_a_later_file_finds_the_same_woman(tmp_path, counselor):
+    run(tmp_path, HEADER + ROWS)
+
+    run(tmp_path, HEADER + "2022-06-01 20:00,LINE,R3-001,,,sakura,また連絡,\n")
+
+    assert Client.objects.filter(nickname="R3-001").count() == 1
+    assert Client.objects.get(nickname="R3-001").contacts.count() == 3
+
+
+@pytest.mark.parametrize(
+    "row, line, column",
+    [
+        ("2021-13-05 10:00,LINE,A,,,,,\n", 3, "日時"),
+        ("2021-04-05 10:00,FAX,A,,,,,\n", 3, "相談経路"),
+        ("2021-04-05 10:00,LINE,A,20さい,,,,\n", 3, "年代"),
+        ("2021-04-05 10:00,LINE,A,,孤独;宇宙,,,\n", 3, "相談内容"),
+        ("2021-04-05 10:00,LINE,A,,,nobody,,\n", 3, "相談員"),
+        ("2021-04-05 10:00,LINE,,,,,,法テラス釧路\n", 3, "つなぎ先"),
+        ("2099-04-05 10:00,LINE,A,,,,,\n", 3, "日時"),
+    ],
+)
+def test_a_bad_row_writes_nothing_and_names_its_line_and_column(
+    tmp_path, counselor, row, line, column
+):
+    good = "2021-04-05 21:30,LINE,B,,,sakura,ok,\n"
+
+    with pytest.raises(CommandError) as error:
+        run(tmp_path, HEADER + good + row)
+
+    assert f"{line}行目「{column}」" in str(error.value)
+    assert not Contact.objects.exists() and not Client.objects.exists()
+    assert not Agency.objects.filter(needs_review=True).exists()
+
+
+def test_a_missing_heading_is_named(tmp_path, db):
+    with pytest.raises(CommandError) as error:
+        run(tmp_path, "occurred_at,client\n2021-04-05 10:00,A\n")
+
+    assert "1行目「相談経路」" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (HEADER.encode("utf-16"), "CSVのテキストファイルではありません"),
+        (
+            HEADER.encode() + b"2021-04-05 10:00,LINE,\x82\xff,,,,,\n",
+            "UTF-8 でも Shift_JIS でもありません",
+        ),
+    ],
+    ids=["utf-16", "undecodable"],
+)
+def test_a_file_in_another_encoding_is_refused(tmp_path, db, data, message):
+    path = tmp_path / "past.csv"
+    path.write_bytes(data)
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_consultations", str(path), stdout=io.StringIO())
+
+    assert message in str(error.value)
+    assert not Contact.objects.exists()
+
+
+class TestUploadPage:
+    URL = reverse("consultations:import")
+
+    def upload(
+        self, client, content: bytes, name: str = "past.csv", content_type: str = "text/csv"
+    ):
+        return client.post(self.URL, {"file": SimpleUploadedFile(name, content, content_type)})
+
+    def test_it_previews_then_imports_on_confirmation(self, client_as, counselor):
+        client = client_as("supervisor")
+
+        response = self.upload(client, (HEADER + ROWS).encode("cp932"))
+
+        assert response.status_code == 302
+        assert not Contact.objects.exists()  # nothing before the confirmation
+        preview = client.get(response["Location"])
+        html = preview.content.decode()
+        assert "追加する相談記録" in html and "釧路子ども食堂ひだまり" in html
+        assert "眠れない" not in html  # the summaries are not echoed
+
+        done = client.post(response["Location"])
+
+        assert done.status_code == 302
+        assert Contact.objects.count() == 4
+        batch = ImportBatch.objects.get()
+        assert batch.applied_at and batch.content == "" and batch.result["added"] == 4
+        assert client.post(response["Location"]).status_code == 404  # cannot be applied twice
+
+    def test_a_bad_file_shows_the_problems_and_keeps_nothing(self, client_as, counselor):
+        response = self.upload(
+            client_as("supervisor"), (HEADER + "2021-04-05 10:00,FAX,A,,,,,\n").encode()
+        )
+
+        assert response.status_code == 400
+        assert "2行目「相談経路」" in response.content.decode()
+        assert not ImportBatch.objects.exists() and not Contact.objects.exists()
+
+    def test_a_file_that_is_not_csv_is_refused(self, client_as, db):
+        response = self.upload(
+            client_as("supervisor"), b"\x89PNG\r\n", name="photo.png", content_type="image/png"
+        )
+
+        assert response.status_code == 400
+        assert not ImportBatch.objects.exists()
+
+    def test_an_oversized_file_is_refused(self, client_as, db):
+        big = (HEADER + "x" * 1024 + "\n").encode() * 5200
+
+        response = self.upload(client_as("supervisor"), big)
+
+        assert response.status_code == 400
+        assert "5MB" in response.content.decode()
+        assert not ImportBatch.objects.exists()
+
+    def test_the_held_file_is_encrypted(self, client_as, counselor):
+        from django.db import connection
+
+        self.upload(client_as("supervisor"), (HEADER + ROWS).encode())
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT content FROM kokona_importbatch")
+            (stored,) = cursor.fetchone()
+        assert stored.startswith("v1:")
+        assert (HEADER + ROWS).encode().hex() not in stored

@@ -1,0 +1,72 @@
+"""Home, case list and case page keep the same number of queries for 1 row and for 50."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations.models import CaseStatusChange, Referral, SupportActivity
+from tests.conftest import agency, make_case, make_client, make_contact
+
+
+def queries_for(client, url: str) -> int:
+    client.get(url)  # warm the session and what a first request fills
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def add_work(counselor, n: int) -> None:
+    """n cases of each kind the home page lists: overdue, due soon, open, and untaken contacts."""
+    today = timezone.localdate()
+    now = timezone.now()
+    for i in range(n):
+        for label, due in [
+            ("期限切れ", today - dt.timedelta(days=2)),
+            ("近日", today + dt.timedelta(days=1)),
+            ("通常", None),
+        ]:
+            case = make_case(make_client(f"{label}{i}"), assigned_to=counselor, follow_up_due=due)
+            make_contact(case, at=now - dt.timedelta(hours=i + 1))
+        make_contact(make_case(make_client(f"未担当{i}")), at=now - dt.timedelta(hours=i + 1))
+
+
+# Pinned: sign-in checks (session, user, roles, second factor) plus the page's own reads.
+@pytest.mark.parametrize(
+    "url, expected",
+    [(reverse("consultations:home"), 15), (reverse("consultations:case_list"), 13)],
+)
+def test_lists_are_flat_as_rows_grow(client_as, counselor, url, expected):
+    client = client_as("counselor")
+    add_work(counselor, 1)
+    one = queries_for(client, url)
+
+    add_work(counselor, 49)
+    fifty = queries_for(client, url)
+
+    assert one == fifty == expected
+
+
+def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
+    client = client_as("counselor")
+    case = make_case(make_client("ながい"), assigned_to=counselor)
+    start = timezone.now() - dt.timedelta(days=200)
+
+    def add(n: int, offset: int) -> None:
+        for i in range(offset, offset + n):
+            at = start + dt.timedelta(days=i)
+            make_contact(case, at=at, summary=f"記録{i}")
+            SupportActivity.objects.create(case=case, kind="visit", done_on=at.date())
+            Referral.objects.create(case=case, agency=agency(), referred_on=at.date())
+            CaseStatusChange.objects.create(case=case, to_status="supporting", changed_by=counselor)
+
+    add(1, 0)
+    one = queries_for(client, case.get_absolute_url())
+    add(49, 1)
+    fifty = queries_for(client, case.get_absolute_url())
+
+    assert one == fifty == 17

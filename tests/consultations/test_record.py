@@ -1,0 +1,230 @@
+"""相談を記録: the quick form, from a LINE message to a saved record."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations.models import Case, Client, Contact, Referral
+from kokona.models import AuditEvent
+from tests.conftest import agency, make_case, make_client, vocabulary
+
+URL = reverse("consultations:record")
+
+
+def form(**fields: object) -> dict:
+    """A filled quick form: a new woman on LINE, unless the test says otherwise."""
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return {
+        "client": "new",
+        "nickname": "ゆい",
+        "channel": vocabulary("Channel", "line").pk,
+        "occurred_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "categories": [vocabulary("ConcernCategory", "isolation").pk],
+        "urgency": "normal",
+        "summary": "夜になると不安で眠れない。話を聞いてほしい。",
+        "next_step": "明日の夜にもう一度連絡する",
+        "stage": "informed",
+        **fields,
+    }
+
+
+@pytest.fixture
+def as_counselor(client_as):
+    return client_as("counselor")
+
+
+def test_a_new_woman_gets_a_record_a_case_and_the_contact(as_counselor, counselor):
+    response = as_counselor.post(URL, form(handle_kind="line", handle="yui_0321"))
+
+    client = Client.objects.get()
+    case = Case.objects.get()
+    contact = Contact.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == case.get_absolute_url()
+    assert client.nickname == "ゆい"
+    assert client.line_id == "yui_0321"
+    assert client.may_contact_by_line
+    assert case.client == client
+    assert case.assigned_to == counselor
+    assert case.status == Case.Status.RECEIVED
+    assert case.primary_concern == vocabulary("ConcernCategory", "isolation")
+    assert contact.case == case and contact.counselor == counselor
+    assert contact.channel.label == "LINE"
+    assert list(contact.categories.values_list("code", flat=True)) == ["isolation"]
+
+
+def test_recording_leaves_audit_events(as_counselor, counselor):
+    as_counselor.post(URL, form())
+
+    actions = set(AuditEvent.objects.filter(actor=counselor).values_list("action", "object_type"))
+    assert ("create", "consultations.client") in actions
+    assert ("create", "consultations.contact") in actions
+
+
+def test_a_known_woman_joins_her_open_case(as_counselor, counselor):
+    case = make_case(make_client("さき"), assigned_to=counselor)
+
+    as_counselor.post(URL, form(client=str(case.client_id), nickname=""))
+
+    assert Case.objects.count() == 1
+    assert case.contacts.count() == 1
+    assert Client.objects.count() == 1
+
+
+def test_a_woman_whose_case_closed_starts_a_new_one(as_counselor, counselor):
+    old = make_case(
+        make_client("さき"),
+        assigned_to=counselor,
+        status=Case.Status.CLOSED,
+        opened_on=dt.date(2026, 4, 1),
+        closed_on=dt.date(2026, 5, 1),
+    )
+
+    as_counselor.post(URL, form(client=str(old.client_id)))
+
+    new = Case.objects.exclude(pk=old.pk).get()
+    assert new.status == Case.Status.RECEIVED
+    assert new.contacts.count() == 1
+
+
+def test_an_anonymous_one_off_contact_stands_alone(as_counselor):
+    response = as_counselor.post(URL, form(client="anonymous", nickname=""))
+
+    contact = Contact.objects.get()
+    assert response["Location"] == reverse("consultations:home")
+    assert contact.client is None and contact.case is None
+    assert not Client.objects.exists() and not Case.objects.exists()
+
+
+def test_an_anonymous_contact_cannot_carry_a_referral(as_counselor):
+    response = as_counselor.post(URL, form(client="anonymous", agency=agency().pk, nickname=""))
+
+    assert response.status_code == 400
+    assert not Contact.objects.exists()
+
+
+class TestDuplicates:
+    def test_the_same_nickname_is_flagged_and_nothing_saved(self, as_counselor):
+        existing = make_client("ゆい")
+
+        response = as_counselor.post(URL, form())
+
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "すでに登録されています" in html
+        assert f'value="{existing.pk}"' in html  # offered as a choice
+        assert Client.objects.count() == 1 and not Contact.objects.exists()
+
+    def test_the_same_phone_number_is_flagged(self, as_counselor):
+        make_client("まゆ", phone="090-1234-5678")
+
+        response = as_counselor.post(
+            URL, form(handle_kind="phone", handle="０９０１２３４５６７８")
+        )
+
+        assert response.status_code == 400
+        assert Client.objects.count() == 1
+
+    def test_confirming_registers_a_different_person(self, as_counselor):
+        make_client("ゆい")
+
+        response = as_counselor.post(URL, form(confirm_new="on"))
+
+        assert response.status_code == 302
+        assert Client.objects.filter(nickname="ゆい").count() == 2
+
+
+class TestBadInput:
+    def test_missing_fields_come_back_in_japanese_with_what_was_typed(self, as_counselor):
+        response = as_counselor.post(URL, form(channel="", summary="", nickname=""))
+
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "入力内容を確認してください" in html
+        assert "このフィールドは必須です。" in html
+        assert "明日の夜にもう一度連絡する" in html  # what was typed is still there
+        assert not Contact.objects.exists() and not Client.objects.exists()
+
+    def test_a_future_time_is_refused(self, as_counselor):
+        later = timezone.localtime() + dt.timedelta(days=1)
+
+        response = as_counselor.post(URL, form(occurred_at=later.strftime("%Y-%m-%dT%H:%M")))
+
+        assert response.status_code == 400
+        assert "未来" in response.content.decode()
+        assert not Contact.objects.exists()
+
+    def test_a_bad_email_is_refused(self, as_counselor):
+        response = as_counselor.post(URL, form(handle_kind="email", handle="not-an-address"))
+
+        assert response.status_code == 400
+        assert not Client.objects.exists()
+
+    def test_extra_posted_fields_change_nothing(self, as_counselor, other_counselor):
+        as_counselor.post(
+            URL,
+            form(
+                assigned_to=other_counselor.pk,
+                restricted="on",
+                is_staff="on",
+                status="closed",
+                created_by=other_counselor.pk,
+            ),
+        )
+
+        case = Case.objects.get()
+        assert case.assigned_to != other_counselor
+        assert not case.restricted
+        assert case.status == Case.Status.RECEIVED
+        assert Client.objects.get().created_by != other_counselor
+
+
+class TestReferralOnTheQuickForm:
+    def test_a_referral_with_consent_is_recorded(self, as_counselor):
+        as_counselor.post(
+            URL,
+            form(
+                agency=agency().pk,
+                stage="coordinating",
+                shares_information="on",
+                consent_recorded="on",
+            ),
+        )
+
+        referral = Referral.objects.get()
+        assert referral.agency == agency()
+        assert referral.shares_information and referral.consent_recorded
+
+    def test_sharing_without_consent_is_refused_for_a_counselor(self, as_counselor):
+        response = as_counselor.post(URL, form(agency=agency().pk, shares_information="on"))
+
+        assert response.status_code == 400
+        assert "同意" in response.content.decode()
+        assert not Contact.objects.exists()
+
+
+class TestSearch:
+    def test_search_as_you_type_offers_matching_women(self, client_as):
+        make_client("さくらこ")
+        make_client("ももこ")
+
+        response = client_as("counselor").post(
+            reverse("consultations:client_search"), {"q": "さくら"}
+        )
+
+        html = response.content.decode()
+        assert "さくらこ" in html and "ももこ" not in html
+        assert "<html" not in html  # a fragment
+
+    def test_the_search_button_keeps_what_was_typed(self, as_counselor):
+        make_client("さくらこ")
+
+        response = as_counselor.post(URL, form(q="さくら", search="1"))
+
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "さくらこ" in html
+        assert "明日の夜にもう一度連絡する" in html
+        assert not Contact.objects.exists()
