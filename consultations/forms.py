@@ -272,6 +272,7 @@ class ContactForm(ErrorSummaryFocusMixin, forms.ModelForm):
         self.fields["categories"].queryset = ConcernCategory.objects.active()  # type: ignore[attr-defined]
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["channel"].empty_label = None  # type: ignore[attr-defined]
+        self.fields["summary"].required = True  # only imported history may lack one
 
     def clean_occurred_at(self) -> dt.datetime:
         return _not_in_future(self.cleaned_data["occurred_at"])

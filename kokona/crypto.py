@@ -174,7 +174,7 @@ def decrypt(token: str, *, context: str) -> str:
     decrypt (unknown key, wrong key, other context, tampering, not a token) raises DecryptionError.
     """
     aad = _aad(context)
-    if token == "":
+    if not token:
         return ""
     kid = token_key_id(token)
     if kid is None:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from consultations import demo as consultations_demo
 from kokona import demo
 
 
@@ -22,7 +23,11 @@ class Command(BaseCommand):
             raise CommandError(
                 _("seed_demo creates sign-ins with known passwords; it runs only with DEBUG on.")
             )
-        demo.seed_users()
+        users = demo.seed_users()
+        if consultations_demo.seed([users["soudan"], users["soudan2"]]):
+            self.stdout.write(
+                _("Added synthetic consultations for 令和3年度, 令和4年度 and today.")
+            )
         self.stdout.write(self.style.SUCCESS(_("Demo sign-ins")))
         self.stdout.write(_("Password for every demo user: %s") % demo.DEMO_PASSWORD)
         for user in demo.DEMO_USERS:
