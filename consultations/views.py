@@ -263,27 +263,27 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
     form = CaseForm(request.POST or None, instance=case)
     status = 200
-    if request.method == "POST":
+    if request.method == "GET":
+        audit.record(request, Action.VIEW, case, detail={"page": "edit"})
+    elif form.is_valid():
+        data = form.cleaned_data
+        fields = {f: data[f] for f in ("primary_concern", "risk", "follow_up_due", "restricted")}
+        try:
+            services.update_case(
+                request=request,
+                case=case,
+                expected_version=data["version"],
+                fields=fields,
+                categories=data["categories"],
+            )
+        except services.VersionConflict:
+            _conflict(request)
+            status = 409
+        else:
+            messages.success(request, _("The case was saved."))
+            return redirect(case)
+    else:
         status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            fields = {
-                f: data[f] for f in ("primary_concern", "risk", "follow_up_due", "restricted")
-            }
-            try:
-                services.update_case(
-                    request=request,
-                    case=case,
-                    expected_version=data["version"],
-                    fields=fields,
-                    categories=data["categories"],
-                )
-            except services.VersionConflict:
-                _conflict(request)
-                status = 409
-            else:
-                messages.success(request, _("The case was saved."))
-                return redirect(case)
     return render(
         request, "consultations/case_edit.html", {"case": case, "form": form}, status=status
     )

@@ -48,6 +48,14 @@ class TestCasePage:
         assert event.actor == counselor
         assert event.object_id == str(case.pk)
 
+    @pytest.mark.parametrize("page", ["consultations:case_edit", "consultations:client_edit"])
+    def test_opening_an_edit_page_is_audited(self, client_as, case, page):
+        pk = case.pk if page == "consultations:case_edit" else case.client_id
+
+        client_as("counselor").get(reverse(page, args=[pk]))
+
+        assert AuditEvent.objects.filter(action="view", object_id=str(pk)).exists()
+
     def test_opening_her_record_is_audited(self, client_as, case, counselor):
         client_as("counselor").get(case.client.get_absolute_url())
 
