@@ -51,14 +51,6 @@ class CheckboxChips(forms.CheckboxSelectMultiple):
     template_name = "forms/chips.html"
 
 
-def npo_staff() -> Any:
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[Role.COUNSELOR, Role.SUPERVISOR])
-        .distinct()
-        .order_by("display_name", "username")
-    )
-
-
 def _not_in_future(moment: dt.datetime) -> dt.datetime:
     if moment > timezone.now() + dt.timedelta(minutes=5):
         raise forms.ValidationError(_("The time is in the future."))
@@ -73,7 +65,12 @@ class VersionedForm(forms.Form):
 
 # --- the quick form ----------------------------------------------------------------------------
 
-HANDLE_KINDS = [("", _("None")), ("line", _("LINE")), ("email", _("Email")), ("phone", _("Phone"))]
+HANDLE_CHOICES = [
+    ("", _("None")),
+    ("line", _("LINE")),
+    ("email", _("Email")),
+    ("phone", _("Phone")),
+]
 NEW, ANONYMOUS = "new", "anonymous"
 
 
@@ -90,10 +87,15 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
     )
     under_18 = forms.BooleanField(label=_("Under 18"), required=False)
     handle_kind = forms.ChoiceField(
-        label=_("Contact handle"), choices=HANDLE_KINDS, required=False, widget=ChoiceChips
+        label=_("Contact handle"), choices=HANDLE_CHOICES, required=False, widget=ChoiceChips
     )
     handle = forms.CharField(
         label=_("LINE ID, email or phone number"), max_length=200, required=False
+    )
+    may_contact = forms.BooleanField(
+        label=_("She agreed that we contact her there"),
+        required=False,
+        help_text=_("Ask first: someone else may read her messages or answer her phone."),
     )
     confirm_new = forms.BooleanField(
         label=_("This is a different person: register her as new"), required=False
@@ -226,8 +228,20 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         kind, handle = data.get("handle_kind"), data.get("handle", "").strip()
         if kind and handle:
             fields[{"line": "line_id"}.get(kind, kind)] = handle
-            fields[f"may_contact_by_{kind}"] = True
+            fields[f"may_contact_by_{kind}"] = data.get("may_contact", False)
         return fields
+
+    def contact_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        names = ["channel", "occurred_at", "categories", "summary", "next_step", "urgency"]
+        return {name: data[name] for name in names} | {"follow_up_due": data["follow_up_due"]}
+
+    def referral_fields(self) -> dict[str, Any] | None:
+        data = self.cleaned_data
+        if not data.get("agency"):
+            return None
+        names = ["agency", "stage", "shares_information", "consent_recorded", "override_reason"]
+        return {name: data[name] for name in names}
 
 
 def _sharing_refused(user: User) -> str:
@@ -298,7 +312,7 @@ class AssignForm(VersionedForm):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = npo_staff()  # type: ignore[attr-defined]
+        self.fields["assigned_to"].queryset = User.objects.npo_staff()  # type: ignore[attr-defined]
         self.fields["assigned_to"].initial = case.assigned_to_id
         self.fields["version"].initial = case.version
 
@@ -315,11 +329,23 @@ class CaseForm(ErrorSummaryFocusMixin, forms.ModelForm):
             "follow_up_due": DateInput(),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         active = ConcernCategory.objects.filter(Q(is_active=True) | Q(cases=self.instance))
         self.fields["categories"].queryset = active.distinct()  # type: ignore[attr-defined]
         self.fields["version"].initial = self.instance.version
+        if not (user.has_role(Role.SUPERVISOR) or self.instance.assigned_to_id == user.pk):
+            # Opening or closing her record to the other counselors is for the counselor in
+            # charge and supervisors only.
+            del self.fields["restricted"]
+
+    def changed_fields(self) -> dict[str, Any]:
+        """The case fields this form changed (categories apart: they are a relation)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name not in ("categories", "version")
+        }
 
 
 class ReferralForm(ErrorSummaryFocusMixin, forms.ModelForm):
@@ -412,7 +438,11 @@ class ClientForm(ErrorSummaryFocusMixin, forms.ModelForm):
 
 
 class CaseFilterForm(forms.Form):
-    """The case list's filters. Every choice narrows what `visible_to` already allows."""
+    """The case list's filters. Every choice narrows what `visible_to` already allows.
+
+    Filters travel in the URL, so none of them names a woman: finding her by name or phone is the
+    search box, which posts.
+    """
 
     status = forms.ChoiceField(
         label=_("Status"),
@@ -437,11 +467,10 @@ class CaseFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Follow-up overdue"), required=False)
     date_from = forms.DateField(label=_("Contact from"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Contact to"), required=False, widget=DateInput())
-    q = forms.CharField(label=_("Nickname or code"), required=False, max_length=60)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counselor"].queryset = npo_staff()  # type: ignore[attr-defined]
+        self.fields["counselor"].queryset = User.objects.npo_staff()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -9,15 +9,25 @@ importing the same file twice adds nothing.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consultations import services
-from consultations.models import AgeBand, Agency, Channel, Client, ConcernCategory, Contact
+from consultations.models import (
+    AgeBand,
+    Agency,
+    Channel,
+    Client,
+    ConcernCategory,
+    Contact,
+    Vocabulary,
+)
 from kokona import audit
 from kokona.crypto import keyed_hash
 from kokona.csvio import (
@@ -31,7 +41,6 @@ from kokona.csvio import (
     read,
 )
 from kokona.models import User
-from kokona.roles import Role
 
 COLUMNS = [
     Column("occurred_at", gettext_lazy("Date and time"), ("日時", "相談日時", "日付")),
@@ -77,6 +86,12 @@ class Plan:
         return sum(1 for row in self.rows if not row.client_text)
 
 
+def _by_label_and_code(model: type[Vocabulary]) -> dict[str, Any]:
+    """A vocabulary's entries by Japanese label and by code: a cell may hold either."""
+    entries = list(model.objects.all())
+    return {e.label: e for e in entries} | {e.code: e for e in entries}
+
+
 def _row_key(row: dict[str, str], occurred_at: dt.datetime) -> str:
     """A keyed hash of the row's content: the same row imported again is recognised."""
     parts = [
@@ -98,19 +113,8 @@ def client_ref(text: str) -> str:
 def plan(data: bytes) -> Plan:
     """Read and check the whole file; raise ImportRefused naming every bad cell."""
     rows = read(data, COLUMNS).rows
-    channels = {c.label: c for c in Channel.objects.all()} | {
-        c.code: c for c in Channel.objects.all()
-    }
-    bands = {b.label: b for b in AgeBand.objects.all()} | {b.code: b for b in AgeBand.objects.all()}
-    concerns = {c.label: c for c in ConcernCategory.objects.all()} | {
-        c.code: c for c in ConcernCategory.objects.all()
-    }
-    staff = {
-        u.username: u
-        for u in User.objects.filter(
-            is_active=True, groups__name__in=[Role.COUNSELOR, Role.SUPERVISOR]
-        )
-    }
+    channels, bands, concerns = (_by_label_and_code(m) for m in (Channel, AgeBand, ConcernCategory))
+    staff = {u.username: u for u in User.objects.npo_staff()}
     errors: list[CellError] = []
     result = Plan()
     keys_seen: set[str] = set()
@@ -215,8 +219,11 @@ def apply(plan: Plan, *, by: User | None, request: HttpRequest | None = None) ->
             client = clients.get(row.client_text) or _find_or_register(row, by, request)
             clients[row.client_text] = client
             if row.age_band and client.age_band_id != row.age_band.pk:
+                # A change like any other: an edit form opened before the import is now stale.
+                Client.objects.filter(pk=client.pk).update(
+                    age_band=row.age_band, version=F("version") + 1
+                )
                 client.age_band = row.age_band
-                client.save(update_fields=["age_band"])
         contact = services.record_contact(
             request=request,
             by=by,

@@ -5,7 +5,6 @@ at rest; every model holding them is tracked by pghistory; reads go through `vis
 """
 
 import datetime as dt
-from typing import Any
 
 import pghistory
 import pgtrigger
@@ -16,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kokona.crypto import EncryptedTextField, keyed_hash
+from kokona.crypto import HANDLE_KINDS, EncryptedTextField, keyed_hash
 from kokona.models import User
 from kokona.roles import Role
 
@@ -28,10 +27,6 @@ from kokona.roles import Role
 class VocabularyQuerySet(models.QuerySet):
     def active(self) -> "VocabularyQuerySet":
         return self.filter(is_active=True)
-
-    def by_label_or_code(self, text: str) -> Any:
-        text = text.strip()
-        return self.filter(Q(label=text) | Q(code=text.lower())).first()
 
 
 class Vocabulary(models.Model):
@@ -108,34 +103,39 @@ class Agency(models.Model):
 
 
 # ---------------------------------------------------------------------------------------------
-# Access: one door per model. Supervisors see every record. Counselors see every woman except one
-# who has a restricted case they are not in charge of: then they see nothing of her, neither that
-# case nor her others. Nobody else sees any record.
+# Access: one door per model. Supervisors see every record; nobody but NPO staff sees any.
+# A restricted case is seen only by its counselor in charge (and supervisors). A woman with such a
+# case is hidden altogether from counselors who are not in charge of any of her cases: they see
+# neither her nor any of her records, and cannot find her by search.
 
 
 def _is_npo_staff(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.COUNSELOR, Role.SUPERVISOR)
 
 
-def _hidden_cases(user: User) -> "CaseQuerySet":
-    if user.has_role(Role.SUPERVISOR):
-        return Case.objects.none()
-    return Case.objects.filter(restricted=True).exclude(assigned_to=user)
-
-
-def _visible[Q_: models.QuerySet](queryset: Q_, user: User, client_path: str) -> Q_:
-    """`queryset` without the rows of women hidden from `user` (client reached by `client_path`)."""
+def _visible[Q_: models.QuerySet](queryset: Q_, user: User, *, client: str, case: str | None) -> Q_:
+    """`queryset` as `user` may see it. `client` and `case` are the paths from its rows to the
+    woman and to the case (`""` for a Case itself, None when rows have no case)."""
     if not _is_npo_staff(user):
         return queryset.none()
     if user.has_role(Role.SUPERVISOR):
         return queryset
-    return queryset.filter(~Exists(_hidden_cases(user).filter(client=OuterRef(client_path))))
+    restricted_from_user = Case.objects.filter(restricted=True, client=OuterRef(client)).exclude(
+        assigned_to=user
+    )
+    in_users_charge = Case.objects.filter(assigned_to=user, client=OuterRef(client))
+    rows = queryset.filter(~Exists(restricted_from_user) | Exists(in_users_charge))
+    if case is not None:
+        prefix = f"{case}__" if case else ""
+        rows = rows.exclude(
+            Q(**{f"{prefix}restricted": True}) & ~Q(**{f"{prefix}assigned_to": user})
+        )
+    return rows
 
 
 class ClientQuerySet(models.QuerySet["Client"]):
     def visible_to(self, user: User) -> "ClientQuerySet":
-        """A woman with a restricted case the user is not in charge of is hidden altogether."""
-        return _visible(self, user, "pk")
+        return _visible(self, user, client="pk", case=None)
 
     def with_handle(self, kind: str, value: str) -> "ClientQuerySet":
         """Exact match on a contact handle, through its keyed hash: "is this number known?"."""
@@ -197,12 +197,17 @@ class Client(models.Model):
 
     objects = ClientQuerySet.as_manager()
 
-    HANDLES = ("line", "email", "phone")
+    HANDLES = HANDLE_KINDS
 
     class Meta:
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_ref"], condition=~Q(import_ref=""), name="one_client_per_import_ref"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.nickname}（{self.code}）"
@@ -234,7 +239,7 @@ class Client(models.Model):
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: User) -> "CaseQuerySet":
-        return _visible(self, user, "client")
+        return _visible(self, user, client="client", case="")
 
     def open(self) -> "CaseQuerySet":
         return self.exclude(status=Case.Status.CLOSED)
@@ -318,7 +323,9 @@ class Case(models.Model):
     )
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    closing_reason = models.TextField(_("reason for closing"), blank=True)
+    closing_reason = EncryptedTextField(
+        _("reason for closing"), blank=True, context="consultations.case.closing_reason"
+    )
     follow_up_due = models.DateField(_("follow up by"), null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -387,8 +394,8 @@ class CaseStatusChange(models.Model):
 
 class ContactQuerySet(models.QuerySet["Contact"]):
     def visible_to(self, user: User) -> "ContactQuerySet":
-        """Contacts of visible women, and anonymous one-off contacts."""
-        return _visible(self, user, "client")
+        """Contacts of visible women on visible cases, and anonymous one-off contacts."""
+        return _visible(self, user, client="client", case="case")
 
     def in_period(self, start: dt.datetime, end: dt.datetime) -> "ContactQuerySet":
         """Contacts with start <= occurred_at < end (aware datetimes)."""
@@ -481,7 +488,7 @@ class Contact(models.Model):
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user: User) -> "ReferralQuerySet":
-        return _visible(self, user, "case__client")
+        return _visible(self, user, client="case__client", case="case")
 
 
 @pghistory.track()
@@ -542,16 +549,18 @@ class Referral(models.Model):
                 | (Q(override_by__isnull=False) & ~Q(override_reason="")),
                 name="referral_sharing_needs_consent_or_override",
             ),
-            models.UniqueConstraint(
-                fields=["case", "agency", "referred_on", "stage"], name="referral_once_per_day"
-            ),
         ]
         triggers = [
             pgtrigger.Protect(
                 name="keep_provision_records",
                 operation=pgtrigger.Delete,
                 condition=pgtrigger.Q(old__shares_information=True),
-            )
+            ),
+            pgtrigger.Protect(
+                name="provision_records_stay_shared",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__shares_information=True, new__shares_information=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -560,7 +569,7 @@ class Referral(models.Model):
 
 class SupportActivityQuerySet(models.QuerySet["SupportActivity"]):
     def visible_to(self, user: User) -> "SupportActivityQuerySet":
-        return _visible(self, user, "case__client")
+        return _visible(self, user, client="case__client", case="case")
 
 
 @pghistory.track()

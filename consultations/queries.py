@@ -115,11 +115,6 @@ def filtered_cases(user: User, filters: dict, *, today: dt.date | None = None) -
         contact_filter &= Q(occurred_at__lt=end)
     if contact_filter:
         cases = cases.filter(Exists(Contact.objects.filter(contact_filter, case=OuterRef("pk"))))
-    if text := (filters.get("q") or "").strip():
-        match = Q(client__nickname__icontains=text)
-        if code := _CODE.fullmatch(text):
-            match |= Q(client__pk=int(code.group(1)))
-        cases = cases.filter(match)
     return case_rows(cases).order_by("-updated_at", "-pk")
 
 

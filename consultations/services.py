@@ -3,6 +3,7 @@ same transaction, so the trail and the data always agree."""
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -99,6 +100,40 @@ def _open_case_for(client: Client, *, counselor: User | None, opened_on: dt.date
     return case
 
 
+def _carry_into_case(
+    case: Case,
+    *,
+    request: HttpRequest | None,
+    by: User | None,
+    counselor: User | None,
+    categories: list[ConcernCategory],
+    follow_up_due: dt.date | None,
+) -> None:
+    """What a new contact tells the case: its concerns, a follow-up date, who is in charge.
+
+    A change to the case, so it bumps the version: an edit form opened before it is stale.
+    """
+    changes: dict[str, object] = {}
+    if case.primary_concern_id is None and categories:
+        changes["primary_concern"] = categories[0]
+    if follow_up_due is not None and follow_up_due != case.follow_up_due:
+        changes["follow_up_due"] = follow_up_due
+    if case.assigned_to_id is None and counselor is not None:
+        changes["assigned_to"] = counselor
+    new_categories = {c.pk for c in categories} - set(case.categories.values_list("pk", flat=True))
+    Case.objects.filter(pk=case.pk).update(
+        **changes,
+        updated_at=timezone.now(),
+        version=F("version") + (1 if changes or new_categories else 0),
+    )
+    if new_categories:
+        case.categories.add(*new_categories)
+    if changes or new_categories:
+        fields = sorted(changes) + (["categories"] if new_categories else [])
+        audit.record(request, Action.UPDATE, case, user=by, detail={"fields": fields})
+    case.refresh_from_db()
+
+
 @transaction.atomic
 def record_contact(
     *,
@@ -108,6 +143,7 @@ def record_contact(
     client: Client | None,
     channel: Channel,
     occurred_at: dt.datetime,
+    case: Case | None = None,
     categories: Iterable[ConcernCategory] = (),
     summary: str,
     next_step: str = "",
@@ -117,24 +153,30 @@ def record_contact(
     follow_up_due: dt.date | None = None,
     import_key: str | None = None,
 ) -> Contact:
-    """Log one exchange. A known woman's contact joins her open case (one is opened if none,
-    with `counselor` in charge); an anonymous one-off contact (`client=None`) stands alone.
-    `by` is who records it, `counselor` who talked with her (None: not known yet)."""
+    """Log one exchange. On `case` when given (it must be open); otherwise a known woman's
+    contact joins her open case (one is opened if none, with `counselor` in charge), and an
+    anonymous one-off contact (`client=None`) stands alone.
+
+    `by` is who records it, `counselor` who talked with her (None: not known yet).
+    """
     categories = list(categories)
-    case = None
-    if client is not None:
+    if case is not None:
+        if case.status == Case.Status.CLOSED:
+            raise ValidationError(_("This case is closed: reopen it first, saying why."))
+        client = case.client
+    elif client is not None:
         case = _open_case_for(
             client, counselor=counselor, opened_on=timezone.localdate(occurred_at)
         )
-        if case.primary_concern_id is None and categories:
-            case.primary_concern = categories[0]
-        if follow_up_due is not None:
-            case.follow_up_due = follow_up_due
-        if case.assigned_to_id is None and counselor is not None:
-            case.assigned_to = counselor
-        case.updated_at = timezone.now()
-        case.save(update_fields=["primary_concern", "follow_up_due", "assigned_to", "updated_at"])
-        case.categories.add(*categories)
+    if case is not None:
+        _carry_into_case(
+            case,
+            request=request,
+            by=by,
+            counselor=counselor,
+            categories=categories,
+            follow_up_due=follow_up_due,
+        )
     contact = Contact.objects.create(
         client=client,
         case=case,
@@ -152,6 +194,28 @@ def record_contact(
     contact.categories.set(categories)
     audit.record(request, Action.CREATE, contact, user=by)
     return contact
+
+
+@transaction.atomic
+def log_consultation(
+    *,
+    request: HttpRequest,
+    client: Client | None,
+    new_client: dict[str, Any] | None,
+    contact: dict[str, Any],
+    referral: dict[str, Any] | None,
+) -> Contact:
+    """相談を記録, all at once or not at all: register her if she is new, log the contact on
+    her open case, and record the referral if there is one."""
+    user: User = request.user  # type: ignore[assignment]
+    if new_client is not None:
+        client = register_client(request=request, by=user, **new_client)
+    logged = record_contact(request=request, by=user, counselor=user, client=client, **contact)
+    if referral is not None:
+        if logged.case is None:
+            raise ValidationError(_("An anonymous one-off contact cannot be referred."))
+        refer_case(request=request, by=user, case=logged.case, **referral)
+    return logged
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -212,12 +276,17 @@ def update_case(
     fields: dict,
     categories: Iterable[ConcernCategory] | None = None,
 ) -> None:
+    """Save the changed fields of a case (and its concerns when given), refusing a stale form."""
+    was_restricted = case.restricted
     _save_versioned(case, expected_version, fields)
-    changed = sorted(fields)
     if categories is not None:
         case.categories.set(categories)
-        changed.append("categories")
-    audit.record(request, Action.UPDATE, case, detail={"fields": changed})
+    changed = sorted(fields) + (["categories"] if categories is not None else [])
+    detail: dict[str, object] = {"fields": changed}
+    if case.restricted != was_restricted:
+        # Who opened or closed a woman's record to the other counselors is worth its own line.
+        detail["restricted"] = [was_restricted, case.restricted]
+    audit.record(request, Action.UPDATE, case, detail=detail)
 
 
 # --- referrals and support ---------------------------------------------------------------------
@@ -260,25 +329,22 @@ def refer_case(
                 " must decide and give the reason."
             )
         )
-    referral, created = Referral.objects.get_or_create(
+    referral = Referral.objects.create(
         case=case,
         agency=agency,
         referred_on=referred_on or timezone.localdate(),
         stage=stage,
-        defaults={
-            "shares_information": shares_information,
-            "consent_recorded": consent_recorded,
-            "override_by": by if override else None,
-            "override_reason": override_reason if override else "",
-            "notes": notes,
-            "created_by": by,
-        },
+        shares_information=shares_information,
+        consent_recorded=consent_recorded,
+        override_by=by if override else None,
+        override_reason=override_reason if override else "",
+        notes=notes,
+        created_by=by,
     )
-    if created:
-        detail = {"agency": agency.pk, "shares_information": shares_information}
-        if override:
-            detail["consent_override"] = True
-        audit.record(request, Action.CREATE, referral, user=by, detail=detail)
+    detail: dict[str, object] = {"agency": agency.pk, "shares_information": shares_information}
+    if override:
+        detail["consent_override"] = True
+    audit.record(request, Action.CREATE, referral, user=by, detail=detail)
     return referral
 
 

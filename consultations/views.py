@@ -4,7 +4,8 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -87,34 +88,13 @@ def record_contact(request: HttpRequest) -> HttpResponse:
     searching = "search" in request.POST
     form = QuickContactForm(request.POST or None, user=user)
     if request.method == "POST" and not searching and form.is_valid():
-        data = form.cleaned_data
-        client = form.chosen_client
-        if data["client"] == NEW:
-            client = services.register_client(request=request, by=user, **form.new_client_fields())
-        contact = services.record_contact(
+        contact = services.log_consultation(
             request=request,
-            by=user,
-            counselor=user,
-            client=client,
-            channel=data["channel"],
-            occurred_at=data["occurred_at"],
-            categories=data["categories"],
-            summary=data["summary"],
-            next_step=data["next_step"],
-            urgency=data["urgency"],
-            follow_up_due=data["follow_up_due"],
+            client=form.chosen_client,
+            new_client=form.new_client_fields() if form.cleaned_data["client"] == NEW else None,
+            contact=form.contact_fields(),
+            referral=form.referral_fields(),
         )
-        if data.get("agency") and contact.case is not None:
-            services.refer_case(
-                request=request,
-                by=user,
-                case=contact.case,
-                agency=data["agency"],
-                stage=data["stage"],
-                shares_information=data["shares_information"],
-                consent_recorded=data["consent_recorded"],
-                override_reason=data["override_reason"],
-            )
         messages.success(request, _("The consultation was recorded."))
         if contact.case is not None:
             return redirect(contact.case)
@@ -139,9 +119,10 @@ def record_contact(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(*NPO_STAFF)
 def client_search(request: HttpRequest) -> HttpResponse:
-    """Search as you type (an htmx fragment): matching women as choices for the quick form.
+    """Find a woman by nickname, code or handle. A POST, so that a name or a phone number being
+    searched never appears in a URL or a log line.
 
-    A POST, so that a phone number being searched never appears in a URL or a log line.
+    As you type in the quick form (htmx) it answers with choices; elsewhere with links to her page.
     """
     query = request.POST.get("q", "")
     context = {
@@ -150,6 +131,10 @@ def client_search(request: HttpRequest) -> HttpResponse:
         "selected": request.POST.get("client", NEW),
         "searched": True,
     }
+    if not request.htmx:  # type: ignore[attr-defined]
+        return render(request, "consultations/client_search.html", context)
+    if request.POST.get("as") == "links":
+        return render(request, "consultations/_client_links.html", context)
     return render(request, "consultations/_client_choices.html", context)
 
 
@@ -171,7 +156,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _case_page(request: HttpRequest, case: Case, **forms: object) -> HttpResponse:
+    """The case page, also when a form on it comes back with errors: a read of her record
+    either way, so it is audited here."""
     user = _user(request)
+    audit.record(request, Action.VIEW, case)
     context = {
         "case": case,
         "timeline": queries.timeline(case),
@@ -192,8 +180,16 @@ def _case_page(request: HttpRequest, case: Case, **forms: object) -> HttpRespons
 @role_required(*NPO_STAFF)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    audit.record(request, Action.VIEW, case)
     return _case_page(request, case)
+
+
+def _current(data: QueryDict, record: Case | Client) -> QueryDict:
+    """The posted form again, now on the version just saved by someone else: what the user
+    typed is kept, and saving once more (after a look) goes through."""
+    record.refresh_from_db()
+    data = data.copy()
+    data["version"] = str(record.version)
+    return data
 
 
 def _conflict(request: HttpRequest) -> None:
@@ -222,7 +218,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.VersionConflict:
             _conflict(request)
-            case.refresh_from_db()
+            form = StatusForm(_current(request.POST, case), case=case)
             return _case_page(request, case, status_form=form, conflict=True, open_panel="status")
         except ValidationError as error:
             form.add_error(None, error)
@@ -247,7 +243,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.VersionConflict:
             _conflict(request)
-            case.refresh_from_db()
+            form = AssignForm(_current(request.POST, case), case=case)
             return _case_page(request, case, assign_form=form, conflict=True, open_panel="assign")
         except ValidationError as error:
             form.add_error("assigned_to", error)
@@ -261,58 +257,55 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*NPO_STAFF)
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    form = CaseForm(request.POST or None, instance=case)
+    form = CaseForm(request.POST or None, instance=case, user=_user(request))
     status = 200
     if request.method == "GET":
         audit.record(request, Action.VIEW, case, detail={"page": "edit"})
     elif form.is_valid():
-        data = form.cleaned_data
-        fields = {f: data[f] for f in ("primary_concern", "risk", "follow_up_due", "restricted")}
         try:
             services.update_case(
                 request=request,
                 case=case,
-                expected_version=data["version"],
-                fields=fields,
-                categories=data["categories"],
+                expected_version=form.cleaned_data["version"],
+                fields=form.changed_fields(),
+                categories=form.cleaned_data["categories"]
+                if "categories" in form.changed_data
+                else None,
             )
         except services.VersionConflict:
             _conflict(request)
+            form = CaseForm(_current(request.POST, case), instance=case, user=_user(request))
             status = 409
         else:
             messages.success(request, _("The case was saved."))
             return redirect(case)
     else:
         status = 400
-    return render(
-        request, "consultations/case_edit.html", {"case": case, "form": form}, status=status
-    )
+    context = {"case": case, "form": form, "conflict": status == 409}
+    return render(request, "consultations/case_edit.html", context, status=status)
 
 
 @require_POST
 @role_required(*NPO_STAFF)
 def case_add_contact(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
+    user = _user(request)
     form = ContactForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
-        services.record_contact(
-            request=request,
-            by=_user(request),
-            counselor=_user(request),
-            client=case.client,
-            channel=data["channel"],
-            occurred_at=data["occurred_at"],
-            direction=data["direction"],
-            duration_minutes=data["duration_minutes"],
-            categories=data["categories"],
-            urgency=data["urgency"],
-            summary=data["summary"],
-            next_step=data["next_step"],
-            follow_up_due=form.cleaned_data["follow_up_due"],
-        )
-        messages.success(request, _("The contact was added."))
-        return redirect(case)
+        try:
+            services.record_contact(
+                request=request,
+                by=user,
+                counselor=user,
+                client=case.client,
+                case=case,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The contact was added."))
+            return redirect(case)
     return _case_page(request, case, contact_form=form, open_panel="contact")
 
 
@@ -361,6 +354,7 @@ def case_add_activity(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 def case_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
+    audit.record(request, Action.VIEW, case, detail={"page": "access-log"})
     page = queries.page_of(queries.access_log(case), request.GET.get("page"))
     return render(request, "consultations/access_log.html", {"case": case, "page": page})
 
@@ -391,7 +385,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         audit.record(request, Action.VIEW, client, detail={"page": "edit"})
     elif form.is_valid():
-        fields = {f: form.cleaned_data[f] for f in ClientForm.Meta.fields}
+        fields = {f: form.cleaned_data[f] for f in form.changed_data if f != "version"}
         try:
             services.update_client(
                 request=request,
@@ -401,6 +395,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.VersionConflict:
             _conflict(request)
+            form = ClientForm(_current(request.POST, client), instance=client)
             status = 409
         else:
             messages.success(request, _("Her record was saved."))
@@ -472,9 +467,18 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _get_batch_for_user(request: HttpRequest, pk: int) -> ImportBatch:
-    batch = ImportBatch.objects.filter(
-        pk=pk, uploaded_by=_user(request), kind=ImportBatch.Kind.CONSULTATIONS, applied_at=None
-    ).first()
+    """The user's own pending upload, locked until this request ends: a double click on
+    "import" applies it once."""
+    batch = (
+        ImportBatch.objects.select_for_update()
+        .filter(
+            pk=pk,
+            uploaded_by=_user(request),
+            kind=ImportBatch.Kind.CONSULTATIONS,
+            applied_at=None,
+        )
+        .first()
+    )
     if batch is None:
         raise Http404
     return batch
@@ -482,6 +486,7 @@ def _get_batch_for_user(request: HttpRequest, pk: int) -> ImportBatch:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.SUPERVISOR)
+@transaction.atomic
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """What the file would add; confirming writes it all, or nothing if it no longer fits."""
     batch = _get_batch_for_user(request, pk)

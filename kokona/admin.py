@@ -16,6 +16,21 @@ class KokonaUserAdmin(UserAdmin):
         (_("kokona"), {"fields": ("display_name",)}),
     )
 
+    # Only a superuser hands out the powers of the admin itself; a supervisor manages people and
+    # their roles, and cannot make herself (or anyone) a superuser.
+    SUPERUSER_ONLY = ("is_superuser", "is_staff", "user_permissions")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += self.SUPERUSER_ONLY
+        return fields
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        if isinstance(obj, User) and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # Deactivate instead: a user's audit trail must keep pointing at them.
         return False

@@ -4,6 +4,7 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +15,23 @@ from kokona.crypto import EncryptedTextField
 from kokona.roles import Role
 
 
+class UserManager(BaseUserManager["User"]):
+    def npo_staff(self) -> "models.QuerySet[User]":
+        """Active counselors and supervisors: the people who may be put in charge of a case."""
+        return (
+            self.filter(is_active=True, groups__name__in=[Role.COUNSELOR, Role.SUPERVISOR])
+            .distinct()
+            .order_by("display_name", "username")
+        )
+
+
 @pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
     """A person who signs in: NPO staff, city staff or a site manager. Roles are Django groups."""
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+
+    objects = UserManager()  # type: ignore[misc]
 
     def __str__(self) -> str:
         return self.display_name or self.get_username()

@@ -216,9 +216,12 @@ if not DEBUG and not (FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "kokona.request_id.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "kokona.logs.RequestIdLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+        "plain": {
+            "()": "kokona.logs.ScrubbingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        }
     },
     "handlers": {
         "console": {

@@ -24,6 +24,24 @@ TOTP_KEY = "3132333435363738393031323334353637383930"
 PERSONAS = ["anonymous", "counselor", "other_counselor", "supervisor", "city_staff", "site_manager"]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the transactional tests (the browser's) after all the others.
+
+    pytest-django orders them last, but pytest then regroups tests by session-scoped parameters
+    (Playwright's browser name), which can pull them into the middle. A transactional test ends by
+    emptying every table, reference data included, so the tests after it would find no roles and
+    no vocabularies.
+    """
+
+    def transactional(item: pytest.Item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        return bool(marker and marker.kwargs.get("transaction")) or "live_server" in fixtures
+
+    items.sort(key=transactional)
+
+
 def make_user(username: str, *roles: Role, staff: bool = False, **fields: object) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, is_staff=staff, **fields)
     for role in roles:

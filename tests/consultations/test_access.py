@@ -54,7 +54,8 @@ MATRIX = [
     ("home", "get", lambda c, b: reverse("consultations:home"), STAFF),
     ("record form", "get", lambda c, b: reverse("consultations:record"), STAFF),
     ("record post", "post", lambda c, b: reverse("consultations:record"), STAFF),
-    ("search fragment", "post", lambda c, b: reverse("consultations:client_search"), STAFF),
+    ("search page", "post", lambda c, b: reverse("consultations:client_search"), STAFF),
+    ("search fragment", "htmx-post", lambda c, b: reverse("consultations:client_search"), STAFF),
     ("case list", "get", lambda c, b: reverse("consultations:case_list"), STAFF),
     ("case list fragment", "htmx", lambda c, b: reverse("consultations:case_list"), STAFF),
     ("case page", "get", lambda c, b: c.get_absolute_url(), RESTRICTED),
@@ -130,6 +131,8 @@ def test_role_matrix(client_as, restricted, batch, persona, name, method, url, s
 
     if method == "htmx":
         response = client.get(target, headers={"HX-Request": "true"})
+    elif method == "htmx-post":
+        response = client.post(target, {"q": "あお"}, headers={"HX-Request": "true"})
     else:
         response = getattr(client, method)(target)
 
@@ -169,22 +172,29 @@ class TestGuessingAndSearching:
         visible = make_client("あおば")
         client = client_as("other_counselor")
 
-        by_name = client.post(reverse("consultations:client_search"), {"q": "あお"})
-        by_phone = client.post(reverse("consultations:client_search"), {"q": "09011112222"})
-        by_code = client.post(reverse("consultations:client_search"), {"q": restricted.client.code})
+        url = reverse("consultations:client_search")
+        htmx = {"HX-Request": "true"}
+        by_name = client.post(url, {"q": "あお"}, headers=htmx)
+        by_phone = client.post(url, {"q": "09011112222"}, headers=htmx)
+        by_code = client.post(url, {"q": restricted.client.code}, headers=htmx)
+        links = client.post(url, {"q": "あお", "as": "links"}, headers=htmx)
+        page = client.post(url, {"q": "あお"})
 
-        assert "あおば" in by_name.content.decode()
         assert f'value="{visible.pk}"' in by_name.content.decode()
-        for response in (by_name, by_phone, by_code):
+        assert visible.get_absolute_url() in links.content.decode()
+        assert visible.get_absolute_url() in page.content.decode()
+        for response in (by_name, by_phone, by_code, links, page):
             assert f'value="{restricted.client_id}"' not in response.content.decode()
-            assert "あおい" not in response.content.decode()
+            assert restricted.client.get_absolute_url() not in response.content.decode()
 
     def test_her_counselor_finds_her_by_phone(self, client_as, restricted):
         restricted.client.phone = "090-1111-2222"
         restricted.client.save()
 
         response = client_as("counselor").post(
-            reverse("consultations:client_search"), {"q": "０９０ １１１１ ２２２２"}
+            reverse("consultations:client_search"),
+            {"q": "０９０ １１１１ ２２２２"},
+            headers={"HX-Request": "true"},
         )
 
         assert f'value="{restricted.client_id}"' in response.content.decode()
@@ -195,8 +205,6 @@ class TestGuessingAndSearching:
         for query in [
             "",
             "?status=all",
-            "?q=あおい",
-            f"?q={restricted.client.code}",
             "?overdue=on",
         ]:
             response = client.get(reverse("consultations:case_list") + query)

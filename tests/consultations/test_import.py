@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from consultations.models import Agency, Case, Client, Contact, Referral
-from kokona.models import ImportBatch
+from kokona.models import AuditEvent, ImportBatch
 
 HEADER = "occurred_at,channel,client,age_band,categories,counselor,summary,referred_to\n"
 ROWS = (
@@ -24,8 +24,14 @@ def run(tmp_path, text: str, *, encoding: str = "utf-8") -> str:
     path = tmp_path / "past.csv"
     path.write_bytes(text.encode(encoding))
     out = io.StringIO()
-    call_command("import_consultations", str(path), stdout=out)
+    call_command("import_consultations", str(path), "--as", "haruka", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def importer(supervisor):
+    """The supervisor every import is recorded under (`--as haruka`)."""
+    return supervisor
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
@@ -60,6 +66,23 @@ def test_an_unknown_agency_is_added_for_review(tmp_path, counselor):
     assert Referral.objects.count() == 2
 
 
+def test_the_import_is_recorded_under_the_named_user(tmp_path, counselor, supervisor):
+    run(tmp_path, HEADER + ROWS)
+
+    assert set(Contact.objects.values_list("created_by", flat=True)) == {supervisor.pk}
+    assert AuditEvent.objects.filter(actor=supervisor, action="create").count() >= 4
+
+
+@pytest.mark.parametrize("username", ["nobody", "city"])
+def test_the_importer_must_be_npo_staff(tmp_path, city_staff, username):
+    path = tmp_path / "past.csv"
+    path.write_text(HEADER + ROWS)
+
+    with pytest.raises(CommandError):
+        call_command("import_consultations", str(path), "--as", username, stdout=io.StringIO())
+    assert not Contact.objects.exists()
+
+
 def test_importing_the_same_file_twice_adds_nothing(tmp_path, counselor):
     run(tmp_path, HEADER + ROWS)
     counts = (
@@ -77,7 +100,7 @@ def test_importing_the_same_file_twice_adds_nothing(tmp_path, counselor):
         Case.objects.count(),
         Referral.objects.count(),
     ) == counts
-    assert "4" in output  # it says how many were already there
+    assert "取り込み済みでスキップしたもの 4 件" in output
 
 
 def test_a_later_file_finds_the_same_woman(tmp_path, counselor):
@@ -137,7 +160,7 @@ def test_a_file_in_another_encoding_is_refused(tmp_path, db, data, message):
     path.write_bytes(data)
 
     with pytest.raises(CommandError) as error:
-        call_command("import_consultations", str(path), stdout=io.StringIO())
+        call_command("import_consultations", str(path), "--as", "haruka", stdout=io.StringIO())
 
     assert message in str(error.value)
     assert not Contact.objects.exists()

@@ -36,7 +36,7 @@ def as_counselor(client_as):
 
 
 def test_a_new_woman_gets_a_record_a_case_and_the_contact(as_counselor, counselor):
-    response = as_counselor.post(URL, form(handle_kind="line", handle="yui_0321"))
+    response = as_counselor.post(URL, form(handle_kind="line", handle="yui_0321", may_contact="on"))
 
     client = Client.objects.get()
     case = Case.objects.get()
@@ -53,6 +53,14 @@ def test_a_new_woman_gets_a_record_a_case_and_the_contact(as_counselor, counselo
     assert contact.case == case and contact.counselor == counselor
     assert contact.channel.label == "LINE"
     assert list(contact.categories.values_list("code", flat=True)) == ["isolation"]
+
+
+def test_a_handle_is_not_consent_to_use_it(as_counselor):
+    as_counselor.post(URL, form(handle_kind="phone", handle="090-1234-0000"))
+
+    client = Client.objects.get()
+    assert client.phone == "090-1234-0000"
+    assert not client.may_contact_by_phone
 
 
 def test_recording_leaves_audit_events(as_counselor, counselor):
@@ -211,7 +219,7 @@ class TestSearch:
         make_client("ももこ")
 
         response = client_as("counselor").post(
-            reverse("consultations:client_search"), {"q": "さくら"}
+            reverse("consultations:client_search"), {"q": "さくら"}, headers={"HX-Request": "true"}
         )
 
         html = response.content.decode()

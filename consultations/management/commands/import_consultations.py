@@ -19,15 +19,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument(
-            "--as", dest="username", default=None, help="username recorded as the importer"
+            "--as",
+            dest="username",
+            required=True,
+            help="the supervisor or counselor the import is recorded under",
         )
 
-    def handle(self, *args: object, file: Path, username: str | None, **options: object) -> None:
-        by = None
-        if username:
-            by = User.objects.filter(username=username).first()
-            if by is None:
-                raise CommandError(_("No user has the username 「%s」.") % username)
+    def handle(self, *args: object, file: Path, username: str, **options: object) -> None:
+        # Every record says who brought it in: the audit trail names a person, not "a script".
+        by = User.objects.npo_staff().filter(username=username).first()
+        if by is None:
+            raise CommandError(_("No counselor or supervisor has the username 「%s」.") % username)
         try:
             data = file.read_bytes()
         except OSError as error:
