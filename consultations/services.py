@@ -277,7 +277,8 @@ def update_case(
     categories: Iterable[ConcernCategory] | None = None,
 ) -> None:
     """Save the changed fields of a case (and its concerns when given), refusing a stale form."""
-    was_restricted = case.restricted
+    # Read from the database: a ModelForm has already put the new values on `case`.
+    was_restricted = Case.objects.values_list("restricted", flat=True).get(pk=case.pk)
     _save_versioned(case, expected_version, fields)
     if categories is not None:
         case.categories.set(categories)
