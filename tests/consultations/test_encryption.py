@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from consultations.models import Client, Contact, Referral, SupportActivity
+from consultations.models import Client, Contact
 from kokona.crypto import DecryptionError
-from tests.conftest import agency, make_case, make_client, make_contact
+from tests.conftest import make_case, make_client, make_contact
 
 NEW_KEY = "b3Jhbmdlcy1hbmQtbGVtb25zLWtleS0wMDAwMDAwMDA="
 
