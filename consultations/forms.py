@@ -81,7 +81,12 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
     """
 
     client = forms.CharField(label=_("Who"), initial=NEW, widget=forms.HiddenInput)
-    nickname = forms.CharField(label=_("Nickname"), max_length=60, required=False)
+    nickname = forms.CharField(
+        label=_("Nickname"),
+        max_length=60,
+        required=False,
+        help_text=_("Needed when she is new: the name she goes by with us."),
+    )
     age_band = forms.ModelChoiceField(
         label=_("Age"), queryset=AgeBand.objects.active(), required=False, widget=ChoiceChips
     )
@@ -101,7 +106,11 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         label=_("This is a different person: register her as new"), required=False
     )
     channel = forms.ModelChoiceField(
-        label=_("Channel"), queryset=Channel.objects.active(), widget=ChoiceChips
+        label=_("Channel"),
+        queryset=Channel.objects.active(),
+        widget=ChoiceChips,
+        empty_label=None,
+        error_messages={"required": _("Choose how she got in touch.")},
     )
     occurred_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
     categories = forms.ModelMultipleChoiceField(
@@ -109,7 +118,10 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         queryset=ConcernCategory.objects.active(),
         required=False,
         widget=CheckboxChips,
-        help_text=_("The first one ticked becomes the main concern of a new case."),
+        help_text=_(
+            "For a new case, the ticked concern highest in the list becomes the main concern;"
+            " it can be changed later."
+        ),
     )
     urgency = forms.ChoiceField(
         label=_("Urgency"),
@@ -117,7 +129,11 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         initial=Contact.Urgency.NORMAL,
         widget=ChoiceChips,
     )
-    summary = forms.CharField(label=_("What she said"), widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("What she said"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write down what she said, even in a few words.")},
+    )
     next_step = forms.CharField(
         label=_("Next step"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -129,7 +145,11 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         empty_label=_("No referral"),
     )
     stage = forms.ChoiceField(
-        label=_("Referral stage"), choices=Referral.Stage, initial=Referral.Stage.INFORMED
+        label=_("Referral stage"),
+        choices=Referral.Stage,
+        initial=Referral.Stage.INFORMED,
+        required=False,
+        widget=ChoiceChips,
     )
     shares_information = forms.BooleanField(
         label=_("We pass her information to the agency"), required=False
@@ -169,21 +189,19 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         mode = data.get("client")
         if mode == NEW:
             self._clean_new_client(data)
-        if mode == ANONYMOUS and (data.get("agency") or data.get("follow_up_due")):
-            self.add_error(
-                "agency",
-                _(
-                    "An anonymous one-off contact has no case: record a referral or follow-up"
-                    " for a registered person."
-                ),
-            )
-        if data.get("agency") and not services.sharing_allowed(
-            shares_information=bool(data.get("shares_information")),
-            consent_recorded=bool(data.get("consent_recorded")),
-            by=self.user,
-            override_reason=data.get("override_reason", ""),
-        ):
-            self.add_error("consent_recorded", _sharing_refused(self.user))
+        if mode == ANONYMOUS:
+            # The error goes on the field that was filled in, where the counselor will look.
+            for name in ("follow_up_due", "agency"):
+                if data.get(name):
+                    self.add_error(
+                        name,
+                        _(
+                            "An anonymous one-off contact has no case: record a referral or"
+                            " follow-up for a registered person."
+                        ),
+                    )
+        if data.get("agency"):
+            _check_sharing(self, data)
         return data
 
     def _clean_new_client(self, data: dict[str, Any]) -> None:
@@ -240,16 +258,29 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         data = self.cleaned_data
         if not data.get("agency"):
             return None
-        names = ["agency", "stage", "shares_information", "consent_recorded", "override_reason"]
-        return {name: data[name] for name in names}
+        names = ["agency", "shares_information", "consent_recorded", "override_reason"]
+        return {name: data[name] for name in names} | {
+            "stage": data["stage"] or Referral.Stage.INFORMED
+        }
 
 
-def _sharing_refused(user: User) -> str:
-    if user.has_role(Role.SUPERVISOR):
-        return str(_("Without her consent, give the reason for sharing."))
-    return str(
-        _("Her information can only be shared with her consent. Without it, ask a supervisor.")
-    )
+def _check_sharing(form: "QuickContactForm | ReferralForm", data: dict[str, Any]) -> None:
+    """Her information leaves only with her consent, or on a supervisor's reasoned override;
+    the error goes where it can be mended."""
+    if services.sharing_allowed(
+        shares_information=bool(data.get("shares_information")),
+        consent_recorded=bool(data.get("consent_recorded")),
+        by=form.user,
+        override_reason=data.get("override_reason", ""),
+    ):
+        return
+    if form.user.has_role(Role.SUPERVISOR) and "override_reason" in form.fields:
+        form.add_error("override_reason", _("Without her consent, give the reason for sharing."))
+    else:
+        form.add_error(
+            "consent_recorded",
+            _("Her information can only be shared with her consent. Without it, ask a supervisor."),
+        )
 
 
 # --- the case page -----------------------------------------------------------------------------
@@ -286,7 +317,13 @@ class ContactForm(ErrorSummaryFocusMixin, forms.ModelForm):
         self.fields["categories"].queryset = ConcernCategory.objects.active()  # type: ignore[attr-defined]
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["channel"].empty_label = None  # type: ignore[attr-defined]
+        self.fields["channel"].error_messages["required"] = _("Choose how she got in touch.")
+        self.fields["direction"].choices = Contact.Direction.choices  # type: ignore[attr-defined]
+        self.fields["urgency"].choices = Contact.Urgency.choices  # type: ignore[attr-defined]
         self.fields["summary"].required = True  # only imported history may lack one
+        self.fields["summary"].error_messages["required"] = _(
+            "Write down what she said, even in a few words."
+        )
 
     def clean_occurred_at(self) -> dt.datetime:
         return _not_in_future(self.cleaned_data["occurred_at"])
@@ -371,20 +408,15 @@ class ReferralForm(ErrorSummaryFocusMixin, forms.ModelForm):
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["agency"].empty_label = _("Choose an agency")  # type: ignore[attr-defined]
+        self.fields["stage"].choices = Referral.Stage.choices  # type: ignore[attr-defined]
         if not user.has_role(Role.SUPERVISOR):
             del self.fields["override_reason"]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        data = self.cleaned_data
-        if not services.sharing_allowed(
-            shares_information=bool(data.get("shares_information")),
-            consent_recorded=bool(data.get("consent_recorded")),
-            by=self.user,
-            override_reason=data.get("override_reason", ""),
-        ):
-            self.add_error("consent_recorded", _sharing_refused(self.user))
-        return data
+        _check_sharing(self, self.cleaned_data)
+        return self.cleaned_data
 
 
 class ActivityForm(ErrorSummaryFocusMixin, forms.ModelForm):
@@ -396,6 +428,11 @@ class ActivityForm(ErrorSummaryFocusMixin, forms.ModelForm):
             "done_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        error_messages = {"kind": {"required": _("Choose what kind of support it was.")}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = SupportActivity.Kind.choices  # type: ignore[attr-defined]
 
 
 class ClientForm(ErrorSummaryFocusMixin, forms.ModelForm):
@@ -484,6 +521,7 @@ class CaseFilterForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
+        error_messages={"required": _("Choose the CSV file to import.")},
         help_text=_("UTF-8 or Shift_JIS (as Excel saves it), with a header row. Up to 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

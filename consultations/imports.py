@@ -265,6 +265,34 @@ def _find_or_register(row: Row, by: User | None, request: HttpRequest | None) ->
     return client
 
 
+@dataclass(frozen=True)
+class ColumnGuide:
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+    required: bool
+    values: str
+
+
+def column_guide() -> list[ColumnGuide]:
+    """What each column takes, in words, for the upload page."""
+    labels = {
+        model: "、".join(model.objects.active().values_list("label", flat=True))
+        for model in (Channel, AgeBand, ConcernCategory)
+    }
+    values = {
+        "occurred_at": _("2021-04-05 10:00 or 2021/4/5 10:00, Japan time"),
+        "channel": labels[Channel],
+        "client": _("Any text that stands for her; blank for an anonymous one-off contact"),
+        "age_band": labels[AgeBand],
+        "categories": _("Separated by ;") + "：" + labels[ConcernCategory],
+        "counselor": _("The counselor's username, or blank"),
+        "summary": _("Free text"),
+        "referred_to": _("The agency's name, or blank; a new name is added for review"),
+    }
+    return [ColumnGuide(c.key, c.name, c.aliases, c.required, str(values[c.key])) for c in COLUMNS]
+
+
 def refusal_lines(refused: ImportRefused) -> list[str]:
     lines = [str(error) for error in refused.shown]
     hidden = len(refused.errors) - len(refused.shown)

@@ -20,6 +20,7 @@ from consultations.models import (
 from kokona.crypto import HANDLE_KINDS
 from kokona.fiscal import JST
 from kokona.models import AuditEvent, User
+from kokona.roles import Role
 
 PAGE_SIZE = 25
 
@@ -40,6 +41,8 @@ class Home:
     due: list[Case]
     unassigned: list[Contact]
     recent: list[Contact]
+    team_overdue: list[Case]
+    team_at_risk: list[Case]
 
 
 def home(user: User, *, today: dt.date | None = None) -> Home:
@@ -58,12 +61,25 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
         | Q(client__isnull=True, counselor__isnull=True)
     ).filter(occurred_at__gte=timezone.now() - dt.timedelta(days=60))
     recent = contacts.filter(case__assigned_to=user)
+    team_overdue: list[Case] = []
+    team_at_risk: list[Case] = []
+    if user.has_role(Role.SUPERVISOR):
+        # A supervisor watches the whole team: what is late and who is at risk, whoever's case.
+        others = visible.exclude(assigned_to=user)
+        team_overdue = list(case_rows(others.overdue(today)).order_by("follow_up_due")[:20])
+        team_at_risk = list(
+            case_rows(others.open().filter(risk__in=[Case.Risk.HIGH, Case.Risk.CRISIS])).order_by(
+                "-risk", "-updated_at"
+            )[:20]
+        )
     return Home(
         my_cases=list(mine[:50]),
         overdue=list(overdue[:20]),
         due=list(due[:20]),
         unassigned=list(unassigned.order_by("-occurred_at")[:20]),
         recent=list(recent.order_by("-occurred_at")[:10]),
+        team_overdue=team_overdue,
+        team_at_risk=team_at_risk,
     )
 
 

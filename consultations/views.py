@@ -146,7 +146,11 @@ def client_search(request: HttpRequest) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filters = CaseFilterForm(request.GET or None)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    cleaned: dict[str, object] = {}
+    if filters.is_bound:
+        # The valid filters still apply when one is wrong; the wrong one shows its message.
+        filters.is_valid()
+        cleaned = filters.cleaned_data
     page = queries.page_of(queries.filtered_cases(user, cleaned), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -168,7 +172,6 @@ def _case_page(request: HttpRequest, case: Case, **forms: object) -> HttpRespons
         "contact_form": forms.get("contact_form") or ContactForm(),
         "referral_form": forms.get("referral_form") or ReferralForm(user=user),
         "activity_form": forms.get("activity_form") or ActivityForm(),
-        "may_assign": user.has_role(Role.SUPERVISOR) or case.assigned_to_id is None,
         "is_supervisor": user.has_role(Role.SUPERVISOR),
         "open_panel": forms.get("open_panel", ""),
     }
@@ -460,10 +463,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     uploaded_by=user,
                 )
                 return redirect("consultations:import_preview", pk=batch.pk)
-    status = 400 if problems else 200
-    return render(
-        request, "consultations/import.html", {"form": form, "problems": problems}, status=status
-    )
+    status = 400 if problems or form.errors else 200
+    context = {"form": form, "problems": problems, "columns": imports.column_guide()}
+    return render(request, "consultations/import.html", context, status=status)
 
 
 def _get_batch_for_user(request: HttpRequest, pk: int) -> ImportBatch:
@@ -494,12 +496,12 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         plan = imports.plan(bytes.fromhex(batch.content))
     except ImportRefused as refused:
         batch.discard()
-        return render(
-            request,
-            "consultations/import.html",
-            {"form": ImportForm(), "problems": imports.refusal_lines(refused)},
-            status=400,
-        )
+        context = {
+            "form": ImportForm(),
+            "problems": imports.refusal_lines(refused),
+            "columns": imports.column_guide(),
+        }
+        return render(request, "consultations/import.html", context, status=400)
     if request.method == "POST":
         added = imports.apply(plan, by=_user(request), request=request)
         batch.mark_applied({"added": added, "already_imported": plan.already_imported})

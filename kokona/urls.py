@@ -17,6 +17,7 @@ urlpatterns = [
         views.replace_authenticator,
         name="replace_authenticator",
     ),
+    path("account/keep-alive/", views.keep_alive, name="keep_alive"),
     path("no-role/", views.no_role, name="no_role"),
     path("healthz", views.healthz, name="healthz"),
     path("consultations/", include("consultations.urls")),

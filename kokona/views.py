@@ -15,7 +15,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
@@ -157,7 +157,8 @@ def account(request: HttpRequest) -> HttpResponse:
     context = {
         "has_authenticator": user_has_device(user),
         "backup_codes_left": two_factor.backup_codes_left(user),
-        "password_form": PasswordConfirmForm(user),
+        "codes_form": PasswordConfirmForm(user, prefix="codes"),
+        "phone_form": PasswordConfirmForm(user, prefix="phone"),
     }
     return render(request, "kokona/account.html", context)
 
@@ -166,7 +167,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 def new_backup_codes(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = PasswordConfirmForm(user, request.POST)
+    form = PasswordConfirmForm(user, request.POST, prefix="codes")
     if not form.is_valid():
         messages.error(request, str(form.errors["password"][0]))
         return redirect("account")
@@ -180,12 +181,22 @@ def new_backup_codes(request: HttpRequest) -> HttpResponse:
 def replace_authenticator(request: HttpRequest) -> HttpResponse:
     """Start enrolling a new phone; the old one keeps working until the new one is confirmed."""
     user: User = request.user  # type: ignore[assignment]
-    form = PasswordConfirmForm(user, request.POST)
+    form = PasswordConfirmForm(user, request.POST, prefix="phone")
     if not form.is_valid():
         messages.error(request, str(form.errors["password"][0]))
         return redirect("account")
     request.session[REPLACING_AUTHENTICATOR] = True
     return redirect("two_factor_setup")
+
+
+@require_POST
+@login_required
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """Called while someone is typing a long record, so the idle timeout does not throw it away.
+
+    Idle means not typing: the page asks only after recent input. The absolute limit still holds.
+    """
+    return HttpResponse(status=204)
 
 
 @require_GET

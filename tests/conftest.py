@@ -54,6 +54,7 @@ def make_user(username: str, *roles: Role, staff: bool = False, **fields: object
 REFERENCE_DATA = [
     ("kokona.migrations.0002_roles", "create_roles"),
     ("reports.migrations.0002_targets_from_the_city", "add_targets"),
+    ("reports.migrations.0003_supervisors_edit_targets", "grant"),
     ("consultations.migrations.0002_vocabularies", "add_vocabularies"),
     ("consultations.migrations.0003_role_permissions", "grant"),
 ]

@@ -2,9 +2,22 @@
 (function () {
   "use strict";
 
+  var TYPING_COUNTS_FOR = 5 * 60 * 1000; // typing in the last 5 minutes keeps the session
+  var ASK_EVERY = 4 * 60 * 1000;
+  var lastInput = 0;
+  var dirty = false;
+
   function ready(fn) {
     if (document.readyState !== "loading") fn();
     else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+    } catch (error) {
+      return "";
+    }
   }
 
   ready(function () {
@@ -20,5 +33,34 @@
         event.preventDefault();
       }
     });
+
+    // A record being typed late at night must not be lost: warn before leaving the page, and
+    // keep the session alive while she is still typing.
+    document.addEventListener("input", function (event) {
+      lastInput = Date.now();
+      if (event.target.closest("form[data-warn-unsaved]")) dirty = true;
+    });
+    document.addEventListener("submit", function () {
+      dirty = false;
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+
+    var keepAliveUrl = document.body.getAttribute("data-keep-alive-url");
+    if (keepAliveUrl) {
+      window.setInterval(function () {
+        if (Date.now() - lastInput < TYPING_COUNTS_FOR) {
+          fetch(keepAliveUrl, {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "X-CSRFToken": csrfToken() },
+          });
+        }
+      }, ASK_EVERY);
+    }
   });
 })();

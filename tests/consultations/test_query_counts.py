@@ -51,6 +51,18 @@ def test_lists_are_flat_as_rows_grow(client_as, counselor, url, expected):
     assert one == fifty == expected
 
 
+def test_the_supervisors_home_is_flat_as_the_team_grows(client_as, counselor, supervisor):
+    client = client_as("supervisor")
+    add_work(counselor, 1)
+    add_work(supervisor, 1)
+    one = queries_for(client, reverse("consultations:home"))
+
+    add_work(counselor, 49)
+    fifty = queries_for(client, reverse("consultations:home"))
+
+    assert one == fifty == 18  # a counselor's 15, the team's two lists, one more role check
+
+
 def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
     client = client_as("counselor")
     case = make_case(make_client("ながい"), assigned_to=counselor)

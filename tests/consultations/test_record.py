@@ -151,7 +151,8 @@ class TestBadInput:
         assert response.status_code == 400
         html = response.content.decode()
         assert "入力内容を確認してください" in html
-        assert "このフィールドは必須です。" in html
+        assert "相談経路を選んでください。" in html
+        assert "相談の内容を、短くてもよいので書いてください。" in html
         assert "明日の夜にもう一度連絡する" in html  # what was typed is still there
         assert not Contact.objects.exists() and not Client.objects.exists()
 

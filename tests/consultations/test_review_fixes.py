@@ -229,3 +229,62 @@ class TestUserAdmin:
         response = client_as("supervisor").get(reverse("admin:kokona_user_change", args=[root.pk]))
 
         assert b'name="username"' not in response.content
+
+
+def test_an_anonymous_follow_up_is_refused_on_the_field_that_was_filled(client_as):
+    response = client_as("counselor").post(
+        reverse("consultations:record"),
+        {
+            "client": "anonymous",
+            "channel": vocabulary("Channel", "line").pk,
+            "occurred_at": "2026-11-28T21:00",
+            "urgency": "normal",
+            "summary": "匿名の相談",
+            "follow_up_due": "2026-12-01",
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors.keys() == {"follow_up_due"}
+
+
+def test_a_wrong_filter_leaves_the_others_applied(client_as, counselor):
+    late = make_case(
+        make_client("おそい"), assigned_to=counselor, follow_up_due=dt.date(2020, 1, 1)
+    )
+    on_time = make_case(make_client("まにあう"), assigned_to=counselor)
+
+    response = client_as("counselor").get(
+        reverse("consultations:case_list") + "?overdue=on&date_to=2026-13-45"
+    )
+
+    html = response.content.decode()
+    assert late.get_absolute_url() in html
+    assert on_time.get_absolute_url() not in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_a_supervisor_sees_the_teams_late_and_risky_cases(client_as, counselor):
+    late = make_case(
+        make_client("おそい"), assigned_to=counselor, follow_up_due=dt.date(2020, 1, 1)
+    )
+    crisis = make_case(make_client("きけん"), assigned_to=counselor, risk="crisis")
+
+    html = client_as("supervisor").get(reverse("consultations:home")).content.decode()
+
+    assert late.get_absolute_url() in html and crisis.get_absolute_url() in html
+    assert (
+        "チーム全体"
+        not in client_as("counselor").get(reverse("consultations:home")).content.decode()
+    )
+
+
+class TestKeepAlive:
+    def test_typing_keeps_the_session(self, client_as):
+        response = client_as("counselor").post(reverse("keep_alive"))
+
+        assert response.status_code == 204
+
+    def test_it_needs_a_signed_in_user_and_a_post(self, client, client_as):
+        assert client.post(reverse("keep_alive"))["Location"].startswith("/login/")
+        assert client_as("counselor").get(reverse("keep_alive")).status_code == 405

@@ -74,3 +74,14 @@ def test_wareki_labels(year, label):
 
 def test_the_full_label_carries_both_calendars():
     assert fiscal_year_label(2021) == "令和3年度（2021年度）"
+
+
+def test_short_dates_carry_the_year_when_it_is_not_this_one(settings):
+    import time_machine
+
+    from kokona.templatetags.kokona import short_date, short_datetime
+
+    with time_machine.travel(dt.datetime(2026, 11, 29, 12, tzinfo=JST)):
+        assert short_date(dt.date(2026, 12, 26)) == "12月26日"
+        assert short_date(dt.date(2021, 12, 26)) == "2021年12月26日"
+        assert short_datetime(dt.datetime(2026, 3, 31, 15, 10, tzinfo=UTC)) == "4月1日 0:10"

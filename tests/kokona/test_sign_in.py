@@ -244,11 +244,11 @@ class TestChangingFactors:
         client = client_as("counselor")
         two_factor.issue_backup_codes(counselor, ["oldcode01"])
 
-        response = client.post(reverse("new_backup_codes"), {"password": "wrong password!"})
+        response = client.post(reverse("new_backup_codes"), {"codes-password": "wrong password!"})
         assert response.status_code == 302
         assert list(StaticToken.objects.values_list("token", flat=True)) == ["oldcode01"]
 
-        response = client.post(reverse("new_backup_codes"), {"password": PASSWORD})
+        response = client.post(reverse("new_backup_codes"), {"codes-password": PASSWORD})
         assert response.status_code == 200
         tokens = set(StaticToken.objects.values_list("token", flat=True))
         assert "oldcode01" not in tokens
@@ -259,10 +259,10 @@ class TestChangingFactors:
         old = TOTPDevice.objects.get(user=counselor)
 
         assert client.get(reverse("two_factor_setup"))["Location"] == reverse("account")
-        client.post(reverse("replace_authenticator"), {"password": "wrong password!"})
+        client.post(reverse("replace_authenticator"), {"phone-password": "wrong password!"})
         assert client.get(reverse("two_factor_setup")).status_code == 302
 
-        client.post(reverse("replace_authenticator"), {"password": PASSWORD})
+        client.post(reverse("replace_authenticator"), {"phone-password": PASSWORD})
         assert client.get(reverse("two_factor_setup")).status_code == 200
         new = TOTPDevice.objects.get(user=counselor, confirmed=False)
         client.post(reverse("two_factor_setup"), {"otp_token": totp_code(new)})
