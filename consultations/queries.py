@@ -117,7 +117,7 @@ def filtered_cases(user: User, filters: dict, *, today: dt.date | None = None) -
             Q(categories=filters["category"]) | Q(primary_concern=filters["category"])
         ).distinct()
     if filters.get("overdue"):
-        cases = cases.filter(pk__in=Case.objects.overdue(today).values("pk"))
+        cases = cases.overdue(today)
     contact_filter = Q()
     if filters.get("channel"):
         contact_filter &= Q(channel=filters["channel"])

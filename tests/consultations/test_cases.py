@@ -4,6 +4,7 @@ import datetime as dt
 
 import pghistory.models
 import pytest
+from django.apps import apps
 from django.db import transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
@@ -287,6 +288,6 @@ class TestHistory:
         with pghistory.context(user=supervisor.pk):
             Case.objects.filter(pk=case.pk).update(risk="crisis")
 
-        from consultations.models import CaseEvent
+        case_event = apps.get_model("consultations", "CaseEvent")
 
-        assert CaseEvent.objects.filter(pgh_obj=case, risk="crisis").exists()
+        assert case_event.objects.filter(pgh_obj=case, risk="crisis").exists()

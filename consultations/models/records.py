@@ -15,92 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations.models.vocabularies import AgeBand, Agency, Channel, ConcernCategory
 from kokona.crypto import HANDLE_KINDS, EncryptedTextField, keyed_hash
 from kokona.models import User
 from kokona.roles import Role
-
-# ---------------------------------------------------------------------------------------------
-# Vocabularies: seeded by data migrations, edited by supervisors in the admin. Imports accept the
-# Japanese label or the code.
-
-
-class VocabularyQuerySet(models.QuerySet):
-    def active(self) -> "VocabularyQuerySet":
-        return self.filter(is_active=True)
-
-
-class Vocabulary(models.Model):
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    label = models.CharField(_("label"), max_length=60, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("in use"), default=True)
-
-    objects = VocabularyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-        ordering = ["order", "pk"]
-
-    def __str__(self) -> str:
-        return self.label
-
-
-class ConcernCategory(Vocabulary):
-    """相談内容: what a consultation is about. A case has one 主訴 and several 相談内容."""
-
-    class Meta(Vocabulary.Meta):
-        verbose_name = _("concern category")
-        verbose_name_plural = _("concern categories")
-
-
-class Channel(Vocabulary):
-    """How the contact came: LINE, other SNS, email, phone, a visit…"""
-
-    class Meta(Vocabulary.Meta):
-        verbose_name = _("channel")
-        verbose_name_plural = _("channels")
-
-
-class AgeBand(Vocabulary):
-    class Meta(Vocabulary.Meta):
-        verbose_name = _("age band")
-        verbose_name_plural = _("age bands")
-
-
-class Agency(models.Model):
-    """つなぎ先機関: where counselors refer women (Kushiro's support network)."""
-
-    class Kind(models.TextChoices):
-        CITY = "city", _("City office")
-        PREFECTURE = "prefecture", _("Prefecture or national office")
-        WELFARE = "welfare", _("Welfare and living support")
-        HEALTH = "health", _("Health and medical")
-        LEGAL = "legal", _("Legal")
-        POLICE = "police", _("Police")
-        WORK = "work", _("Employment")
-        SHELTER = "shelter", _("Violence and shelter")
-        COMMUNITY = "community", _("Community group")
-        OTHER = "other", _("Other")
-
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-    needs_review = models.BooleanField(
-        _("needs review"),
-        default=False,
-        help_text=_("Added by an import; a supervisor should check the details."),
-    )
-    is_active = models.BooleanField(_("in use"), default=True)
-
-    class Meta:
-        verbose_name = _("agency")
-        verbose_name_plural = _("agencies")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
 
 # ---------------------------------------------------------------------------------------------
 # Access: one door per model. Supervisors see every record; nobody but NPO staff sees any.

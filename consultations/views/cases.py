@@ -1,0 +1,231 @@
+"""The case list and the case page with its actions in place."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consultations import queries, services
+from consultations.forms import (
+    ActivityForm,
+    AssignForm,
+    CaseFilterForm,
+    CaseForm,
+    ContactForm,
+    ReferralForm,
+    StatusForm,
+)
+from consultations.models import Case
+from consultations.views.common import current_version, get_case_for_user, say_conflict, user_of
+from kokona import audit
+from kokona.audit import Action
+from kokona.roles import NPO_STAFF, Role, role_required
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*NPO_STAFF)
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    filters = CaseFilterForm(request.GET or None)
+    cleaned: dict[str, object] = {}
+    if filters.is_bound:
+        # The valid filters still apply when one is wrong; the wrong one shows its message.
+        filters.is_valid()
+        cleaned = filters.cleaned_data
+    page = queries.page_of(queries.filtered_cases(user, cleaned), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    template = "consultations/_case_table.html" if request.htmx else "consultations/cases.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _case_page(request: HttpRequest, case: Case, **forms: object) -> HttpResponse:
+    """The case page, also when a form on it comes back with errors: a read of her record
+    either way, so it is audited here."""
+    user = user_of(request)
+    audit.record(request, Action.VIEW, case)
+    context = {
+        "case": case,
+        "timeline": queries.timeline(case),
+        "status_form": forms.get("status_form") or StatusForm(case=case),
+        "assign_form": forms.get("assign_form") or AssignForm(case=case),
+        "contact_form": forms.get("contact_form") or ContactForm(),
+        "referral_form": forms.get("referral_form") or ReferralForm(user=user),
+        "activity_form": forms.get("activity_form") or ActivityForm(),
+        "is_supervisor": user.has_role(Role.SUPERVISOR),
+        "open_panel": forms.get("open_panel", ""),
+    }
+    status = 409 if forms.get("conflict") else (400 if forms else 200)
+    return TemplateResponse(request, "consultations/case.html", context, status=status)
+
+
+@require_GET
+@role_required(*NPO_STAFF)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    return _case_page(request, case)
+
+
+@require_POST
+@role_required(*NPO_STAFF)
+def case_status(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    form = StatusForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.change_status(
+                request=request,
+                case=case,
+                to=Case.Status(form.cleaned_data["to"]),
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.VersionConflict:
+            say_conflict(request)
+            form = StatusForm(current_version(request.POST, case), case=case)
+            return _case_page(request, case, status_form=form, conflict=True, open_panel="status")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The status was changed."))
+            return redirect(case)
+    return _case_page(request, case, status_form=form, open_panel="status")
+
+
+@require_POST
+@role_required(*NPO_STAFF)
+def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    form = AssignForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.assign_case(
+                request=request,
+                case=case,
+                to=form.cleaned_data["assigned_to"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.VersionConflict:
+            say_conflict(request)
+            form = AssignForm(current_version(request.POST, case), case=case)
+            return _case_page(request, case, assign_form=form, conflict=True, open_panel="assign")
+        except ValidationError as error:
+            form.add_error("assigned_to", error)
+        else:
+            messages.success(request, _("The counselor in charge was changed."))
+            return redirect(case)
+    return _case_page(request, case, assign_form=form, open_panel="assign")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*NPO_STAFF)
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    form = CaseForm(request.POST or None, instance=case, user=user_of(request))
+    status = 200
+    if request.method == "GET":
+        audit.record(request, Action.VIEW, case, detail={"page": "edit"})
+    elif form.is_valid():
+        try:
+            services.update_case(
+                request=request,
+                case=case,
+                expected_version=form.cleaned_data["version"],
+                fields=form.changed_fields(),
+                categories=form.cleaned_data["categories"]
+                if "categories" in form.changed_data
+                else None,
+            )
+        except services.VersionConflict:
+            say_conflict(request)
+            form = CaseForm(
+                current_version(request.POST, case), instance=case, user=user_of(request)
+            )
+            status = 409
+        else:
+            messages.success(request, _("The case was saved."))
+            return redirect(case)
+    else:
+        status = 400
+    context = {"case": case, "form": form, "conflict": status == 409}
+    return render(request, "consultations/case_edit.html", context, status=status)
+
+
+@require_POST
+@role_required(*NPO_STAFF)
+def case_add_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    user = user_of(request)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_contact(
+                request=request,
+                by=user,
+                counselor=user,
+                client=case.client,
+                case=case,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The contact was added."))
+            return redirect(case)
+    return _case_page(request, case, contact_form=form, open_panel="contact")
+
+
+@require_POST
+@role_required(*NPO_STAFF)
+def case_add_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    user = user_of(request)
+    form = ReferralForm(request.POST, user=user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.refer_case(
+                request=request,
+                by=user,
+                case=case,
+                agency=data["agency"],
+                stage=data["stage"],
+                referred_on=data["referred_on"],
+                shares_information=data["shares_information"],
+                consent_recorded=data["consent_recorded"],
+                override_reason=data.get("override_reason", ""),
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The referral was recorded."))
+            return redirect(case)
+    return _case_page(request, case, referral_form=form, open_panel="referral")
+
+
+@require_POST
+@role_required(*NPO_STAFF)
+def case_add_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    form = ActivityForm(request.POST)
+    if form.is_valid():
+        services.record_activity(request=request, case=case, **form.cleaned_data)
+        messages.success(request, _("The support was recorded."))
+        return redirect(case)
+    return _case_page(request, case, activity_form=form, open_panel="activity")
+
+
+@require_GET
+@role_required(Role.SUPERVISOR)
+def case_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request, pk)
+    audit.record(request, Action.VIEW, case, detail={"page": "access-log"})
+    page = queries.page_of(queries.access_log(case), request.GET.get("page"))
+    return render(request, "consultations/access_log.html", {"case": case, "page": page})

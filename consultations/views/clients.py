@@ -1,0 +1,85 @@
+"""A woman's record: her page, its edit, and the export of everything held on her."""
+
+import json
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consultations import queries, services
+from consultations.forms import ClientForm
+from consultations.views.common import current_version, get_client_for_user, say_conflict, user_of
+from kokona import audit
+from kokona.audit import Action
+from kokona.forms import PasswordConfirmForm
+from kokona.roles import NPO_STAFF, Role, role_required
+
+# --- clients -----------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*NPO_STAFF)
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_client_for_user(request, pk)
+    audit.record(request, Action.VIEW, client)
+    context = {
+        "client": client,
+        "cases": queries.client_cases(client, user_of(request)),
+        "export_form": PasswordConfirmForm(user_of(request)),
+        "is_supervisor": user_of(request).has_role(Role.SUPERVISOR),
+    }
+    return render(request, "consultations/client.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*NPO_STAFF)
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_client_for_user(request, pk)
+    form = ClientForm(request.POST or None, instance=client)
+    status = 200
+    if request.method == "GET":
+        audit.record(request, Action.VIEW, client, detail={"page": "edit"})
+    elif form.is_valid():
+        fields = {f: form.cleaned_data[f] for f in form.changed_data if f != "version"}
+        try:
+            services.update_client(
+                request=request,
+                client=client,
+                expected_version=form.cleaned_data["version"],
+                fields=fields,
+            )
+        except services.VersionConflict:
+            say_conflict(request)
+            form = ClientForm(current_version(request.POST, client), instance=client)
+            status = 409
+        else:
+            messages.success(request, _("Her record was saved."))
+            return redirect(client)
+    else:
+        status = 400
+    return render(
+        request, "consultations/client_edit.html", {"client": client, "form": form}, status=status
+    )
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def client_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything held on one woman, as JSON: a step-up (the password again) comes first."""
+    client = get_client_for_user(request, pk)
+    form = PasswordConfirmForm(user_of(request), request.POST)
+    if not form.is_valid():
+        audit.record(request, Action.DENIED, client, detail={"export": "password"})
+        messages.error(request, str(form.errors["password"][0]))
+        return redirect(client)
+    data = queries.client_export(client, user_of(request))
+    audit.record(request, Action.EXPORT, client, detail={"format": "json"})
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="client-{client.pk}-{stamp}.json"'
+    return response

@@ -1,0 +1,82 @@
+"""The counselor's home, the quick form and the search for a woman."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from consultations import queries, services
+from consultations.forms import NEW, QuickContactForm
+from consultations.views.common import user_of
+from kokona.roles import NPO_STAFF, Role, role_required
+
+# --- home and the quick form -------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*NPO_STAFF)
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "consultations/home.html", {"home": queries.home(user_of(request))})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*NPO_STAFF)
+def record_contact(request: HttpRequest) -> HttpResponse:
+    """相談を記録: find or register the woman and log the exchange, on one screen.
+
+    The search posts the whole form back (the 検索 button, without JavaScript) so that nothing
+    typed is lost and no name or phone number ends up in a URL.
+    """
+    user = user_of(request)
+    searching = "search" in request.POST
+    form = QuickContactForm(request.POST or None, user=user)
+    if request.method == "POST" and not searching and form.is_valid():
+        contact = services.log_consultation(
+            request=request,
+            client=form.chosen_client,
+            new_client=form.new_client_fields() if form.cleaned_data["client"] == NEW else None,
+            contact=form.contact_fields(),
+            referral=form.referral_fields(),
+        )
+        messages.success(request, _("The consultation was recorded."))
+        if contact.case is not None:
+            return redirect(contact.case)
+        return redirect("consultations:home")
+    query = request.POST.get("q", "")
+    matches = queries.search_clients(user, query)
+    matches += [c for c in form.duplicates if c not in matches]
+    if form.chosen_client is not None and form.chosen_client not in matches:
+        matches.insert(0, form.chosen_client)
+    context = {
+        "form": form,
+        "query": query,
+        "matches": matches,
+        "selected": request.POST.get("client", NEW),
+        "searched": searching,
+        "is_supervisor": user.has_role(Role.SUPERVISOR),
+    }
+    status = 400 if request.method == "POST" and not searching else 200
+    return render(request, "consultations/record.html", context, status=status)
+
+
+@require_POST
+@role_required(*NPO_STAFF)
+def client_search(request: HttpRequest) -> HttpResponse:
+    """Find a woman by nickname, code or handle. A POST, so that a name or a phone number being
+    searched never appears in a URL or a log line.
+
+    As you type in the quick form (htmx) it answers with choices; elsewhere with links to her page.
+    """
+    query = request.POST.get("q", "")
+    context = {
+        "query": query,
+        "matches": queries.search_clients(user_of(request), query),
+        "selected": request.POST.get("client", NEW),
+        "searched": True,
+    }
+    if not request.htmx:  # type: ignore[attr-defined]
+        return render(request, "consultations/client_search.html", context)
+    if request.POST.get("as") == "links":
+        return render(request, "consultations/_client_links.html", context)
+    return render(request, "consultations/_client_choices.html", context)
