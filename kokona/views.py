@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from kokona import audit, two_factor
+from kokona import audit, step_up, two_factor
 from kokona.audit import Action
 from kokona.forms import PasswordConfirmForm, SignInForm, TokenForm
 from kokona.middleware import SESSION_AUTH_AT
@@ -167,9 +167,8 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 def new_backup_codes(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = PasswordConfirmForm(user, request.POST, prefix="codes")
-    if not form.is_valid():
-        messages.error(request, str(form.errors["password"][0]))
+    if refusal := step_up.confirm_password(request, step="backup-codes", prefix="codes"):
+        messages.error(request, refusal)
         return redirect("account")
     codes = two_factor.issue_backup_codes(user)
     audit.record(request, Action.TWO_FACTOR, detail={"change": "new-backup-codes"})
@@ -180,10 +179,8 @@ def new_backup_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 def replace_authenticator(request: HttpRequest) -> HttpResponse:
     """Start enrolling a new phone; the old one keeps working until the new one is confirmed."""
-    user: User = request.user  # type: ignore[assignment]
-    form = PasswordConfirmForm(user, request.POST, prefix="phone")
-    if not form.is_valid():
-        messages.error(request, str(form.errors["password"][0]))
+    if refusal := step_up.confirm_password(request, step="authenticator", prefix="phone"):
+        messages.error(request, refusal)
         return redirect("account")
     request.session[REPLACING_AUTHENTICATOR] = True
     return redirect("two_factor_setup")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from consultations import queries, services
 from consultations.forms import ClientForm
 from consultations.views.common import current_version, get_client_for_user, say_conflict, user_of
-from kokona import audit
+from kokona import audit, step_up
 from kokona.audit import Action
 from kokona.forms import PasswordConfirmForm
 from kokona.roles import NPO_STAFF, Role, role_required
@@ -70,10 +70,8 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def client_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held on one woman, as JSON: a step-up (the password again) comes first."""
     client = get_client_for_user(request, pk)
-    form = PasswordConfirmForm(user_of(request), request.POST)
-    if not form.is_valid():
-        audit.record(request, Action.DENIED, client, detail={"export": "password"})
-        messages.error(request, str(form.errors["password"][0]))
+    if refusal := step_up.confirm_password(request, step="export", target=client):
+        messages.error(request, refusal)
         return redirect(client)
     data = queries.client_export(client, user_of(request))
     audit.record(request, Action.EXPORT, client, detail={"format": "json"})

@@ -37,3 +37,23 @@ def test_without_the_password_nothing_leaves(client_as, supervisor):
     assert response.status_code == 302
     assert not AuditEvent.objects.filter(action="export").exists()
     assert AuditEvent.objects.filter(action="denied", object_id=str(woman.pk)).exists()
+
+
+def test_five_wrong_passwords_close_the_export_for_half_an_hour(client_as, supervisor):
+    import datetime as dt
+
+    import time_machine
+
+    woman = make_client("ちか")
+    client = client_as("supervisor")
+    url = reverse("consultations:client_export", args=[woman.pk])
+    for _ in range(5):
+        client.post(url, {"password": "guess guess guess"})
+
+    refused = client.post(url, {"password": PASSWORD})
+
+    assert refused.status_code == 302
+    assert not AuditEvent.objects.filter(action="export").exists()
+    with time_machine.travel(dt.timedelta(minutes=31)):
+        client = client_as("supervisor")
+        assert client.post(url, {"password": PASSWORD}).status_code == 200
