@@ -78,6 +78,13 @@ class TestCasePage:
             html = client_as("counselor").get(url).content.decode()
             assert payload not in html
             assert "&lt;script&gt;" in html
+        fragment = client_as("counselor").post(
+            reverse("consultations:client_search"), {"q": "script"}, headers={"HX-Request": "true"}
+        )
+        assert payload not in fragment.content.decode()
+        assert "&lt;script&gt;" in fragment.content.decode()
+        log = client_as("supervisor").get(reverse("consultations:case_access_log", args=[case.pk]))
+        assert payload not in log.content.decode()
 
 
 class TestStatus:
