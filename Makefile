@@ -30,6 +30,7 @@ help:
 	@echo "make lint   ruff format --check, ruff check, mypy, bandit"
 	@echo "make messages   update and compile the Japanese catalogue"
 	@echo "make vendor     refresh static/vendor from the npm registry"
+	@echo "make bench      time the pages on a growing synthetic database (bench/README.md)"
 
 install: $(STAMP)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from consultations.models import (
@@ -26,12 +26,15 @@ PAGE_SIZE = 25
 
 
 def case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """What a case row shows: the woman, the counselor, the concerns, the last contact."""
-    return (
-        cases.select_related("client", "client__age_band", "assigned_to", "primary_concern")
-        .prefetch_related("categories")
-        .annotate(last_contact_at=Max("contacts__occurred_at"))
-    )
+    """What a case row shows: the woman, the counselor, the main concern, the last contact.
+
+    The last contact is a subquery, not an aggregate: it is worked out for the rows shown only,
+    through the (case, occurred_at) index, however many contacts there are.
+    """
+    last_contact = Contact.objects.filter(case=OuterRef("pk")).order_by("-occurred_at")
+    return cases.select_related(
+        "client", "client__age_band", "assigned_to", "primary_concern"
+    ).annotate(last_contact_at=Subquery(last_contact.values("occurred_at")[:1]))
 
 
 @dataclass

@@ -388,6 +388,10 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            # The last contact of a case, and a case's timeline, in one index scan.
+            models.Index(fields=["case", "-occurred_at"], name="contact_case_latest"),
+        ]
         constraints = [
             # An anonymous one-off contact has no case; a case always belongs to the client.
             models.CheckConstraint(

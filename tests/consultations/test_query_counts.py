@@ -38,7 +38,7 @@ def add_work(counselor, n: int) -> None:
 # Pinned: sign-in checks (session, user, roles, second factor) plus the page's own reads.
 @pytest.mark.parametrize(
     "url, expected",
-    [(reverse("consultations:home"), 15), (reverse("consultations:case_list"), 13)],
+    [(reverse("consultations:home"), 12), (reverse("consultations:case_list"), 12)],
 )
 def test_lists_are_flat_as_rows_grow(client_as, counselor, url, expected):
     client = client_as("counselor")
@@ -60,7 +60,7 @@ def test_the_supervisors_home_is_flat_as_the_team_grows(client_as, counselor, su
     add_work(counselor, 49)
     fifty = queries_for(client, reverse("consultations:home"))
 
-    assert one == fifty == 18  # a counselor's 15, the team's two lists, one more role check
+    assert one == fifty == 14  # a counselor's 12 and the team's two lists
 
 
 def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
