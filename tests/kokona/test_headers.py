@@ -100,3 +100,16 @@ def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch,
 
     assert response.status_code == 503
     assert response.content == b"database unavailable\n"
+
+
+def test_make_run_explains_how_to_get_postgresql_when_none_answers(settings, monkeypatch):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    monkeypatch.setitem(settings.DATABASES["default"], "PORT", "1")  # nothing listens there
+
+    with pytest.raises(CommandError) as error:
+        call_command("createdb")
+
+    assert "apt-get install postgresql" in str(error.value)
+    assert "DATABASE_URL" in str(error.value)
