@@ -201,13 +201,3 @@ def iter_list(text: str) -> Iterator[str]:
     for item in re.split(r"[;；]", normalise(text)):
         if item.strip():
             yield item.strip()
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
-
-
-def safe_cell(value: object) -> object:
-    """A value for a CSV or Excel cell that a spreadsheet will not run as a formula (ASVS 1.2.10)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
