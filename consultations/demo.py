@@ -48,6 +48,7 @@ FOLLOW_UPS = [
     "居場所サロンに誘った。",
     "本人のペースで連絡を待つ。",
 ]
+CLOSING_REASON = "状況が落ち着き、本人と相談して終結"
 STRENGTHS = [
     "料理が得意",
     "子どもと遊ぶのが上手",
@@ -221,26 +222,18 @@ def _story(
             notes="本人の同意を得て、相談の概要を伝えた。",
             created_by=counselor,
         )
-    previous = "supporting" if contacts > 1 else "received"
-    if status == "referred":
-        Case.objects.filter(pk=case.pk).update(status="referred")
+    endings = {
+        "referred": ("つなぎ先で支援が始まった", {}),
+        "closed": (CLOSING_REASON, {"closed_on": last, "closing_reason": CLOSING_REASON}),
+    }
+    if status in endings:
+        reason, fields = endings[status]
+        Case.objects.filter(pk=case.pk).update(status=status, **fields)
         CaseStatusChange.objects.create(
             case=case,
-            from_status=previous,
-            to_status="referred",
-            reason="つなぎ先で支援が始まった",
-            changed_by=counselor,
-            changed_at=_at(last, 12),
-        )
-    elif status == "closed":
-        Case.objects.filter(pk=case.pk).update(
-            status="closed", closed_on=last, closing_reason="状況が落ち着き、本人と相談して終結"
-        )
-        CaseStatusChange.objects.create(
-            case=case,
-            from_status=previous,
-            to_status="closed",
-            reason="状況が落ち着き、本人と相談して終結",
+            from_status="supporting" if contacts > 1 else "received",
+            to_status=status,
+            reason=reason,
             changed_by=counselor,
             changed_at=_at(last, 12),
         )

@@ -64,9 +64,10 @@ def update_client(
     *, request: HttpRequest, client: Client, expected_version: int, fields: dict
 ) -> None:
     """Save edited profile fields, refusing a stale form."""
-    probe = Client(**{**{f: getattr(client, f) for f in ("line_id", "email", "phone")}, **fields})
-    probe.refresh_handle_hashes()
-    hashes = {f"{kind}_hash": getattr(probe, f"{kind}_hash") for kind in Client.HANDLES}
+    for name, value in fields.items():
+        setattr(client, name, value)
+    client.refresh_handle_hashes()  # a changed handle must still be found by its hash
+    hashes = {f"{kind}_hash": getattr(client, f"{kind}_hash") for kind in Client.HANDLES}
     _save_versioned(client, expected_version, {**fields, **hashes})
     audit.record(request, Action.UPDATE, client, detail={"fields": sorted(fields)})
 
