@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,15 +42,38 @@ from kokona.csvio import (
 )
 from kokona.models import User
 
+
+def _max_length(model: type[Model], name: str) -> int | None:
+    return getattr(model._meta.get_field(name), "max_length", None)
+
+
 COLUMNS = [
     Column("occurred_at", gettext_lazy("Date and time"), ("日時", "相談日時", "日付")),
     Column("channel", gettext_lazy("Channel"), ("経路", "相談経路", "媒体")),
-    Column("client", gettext_lazy("Client"), ("相談者", "相談者名", "呼び名")),
+    Column(
+        "client",
+        gettext_lazy("Client"),
+        ("相談者", "相談者名", "呼び名"),
+        max_length=_max_length(Client, "nickname"),
+    ),
     Column("age_band", gettext_lazy("Age band"), ("年代",), required=False),
     Column("categories", gettext_lazy("Concerns"), ("相談内容", "分類"), required=False),
-    Column("counselor", gettext_lazy("Counselor"), ("相談員", "担当"), required=False),
+    Column(
+        "counselor",
+        gettext_lazy("Counselor"),
+        ("相談員", "担当"),
+        required=False,
+        max_length=_max_length(User, "username"),
+    ),
+    # Stored encrypted in a text column: no length a database would refuse.
     Column("summary", gettext_lazy("Summary"), ("概要", "内容", "相談概要"), required=False),
-    Column("referred_to", gettext_lazy("Referred to"), ("つなぎ先", "紹介先"), required=False),
+    Column(
+        "referred_to",
+        gettext_lazy("Referred to"),
+        ("つなぎ先", "紹介先"),
+        required=False,
+        max_length=_max_length(Agency, "name"),
+    ),
 ]
 _NAMES = {column.key: column for column in COLUMNS}
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -161,8 +184,6 @@ def plan(data: bytes) -> Plan:
         agency_name = normalise(row.get("referred_to", ""))
         if agency_name and not client_text:
             bad("referred_to", _("An anonymous contact cannot be referred: give the client."))
-        if len(client_text) > 60:
-            bad("client", _("Keep the client to 60 characters."))
 
         if occurred_at is None or channel is None:
             continue

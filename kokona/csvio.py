@@ -60,6 +60,9 @@ class Column:
     label: object  # a lazy translation
     aliases: tuple[str, ...] = ()
     required: bool = True
+    # The model field's max_length where the cell is stored as text: a longer cell is refused at
+    # the preview, not by the database when the file is applied.
+    max_length: int | None = None
 
     @property
     def name(self) -> str:
@@ -97,8 +100,57 @@ class Rows:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
 
+# Control characters (Unicode category Cc) other than tab, CR and LF: no text a person typed holds
+# them, PostgreSQL refuses NUL outright, and the others hide in what a counselor reads later.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _column_label(index: int, names: dict[int, str]) -> str:
+    return names.get(index) or _("column %d") % (index + 1)
+
+
+def _cell_errors(
+    line: int, cells: list[str], names: dict[int, str], limits: dict[int, int]
+) -> list[CellError]:
+    """Every cell of a line with a control character or longer than its column allows.
+
+    The length is checked before and after NFKC folding, since the importers store one or the
+    other and folding can lengthen a cell (㍻ becomes 平成).
+    """
+    errors = []
+    for index, cell in enumerate(cells):
+        control = _CONTROL.search(cell)
+        if control:
+            errors.append(
+                CellError(
+                    line,
+                    _column_label(index, names),
+                    _(
+                        "This cell holds a control character (U+%04X) that text cannot hold."
+                        " Remove it and save the file again."
+                    )
+                    % ord(control.group()),
+                )
+            )
+            continue
+        limit = limits.get(index)
+        if limit is not None:
+            length = max(len(cell.strip()), len(normalise(cell)))
+            if length > limit:
+                errors.append(
+                    CellError(
+                        line,
+                        names[index],
+                        _("Keep this to %(limit)d characters (it has %(length)d).")
+                        % {"limit": limit, "length": length},
+                    )
+                )
+    return errors
+
+
 def read(data: bytes, columns: list[Column]) -> Rows:
-    """Decode and split a file; refuse a missing heading or a row with too many cells."""
+    """Decode and split a file; refuse a missing heading, a row with too many cells, a control
+    character anywhere, or a cell longer than its column allows."""
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -121,8 +173,14 @@ def read(data: bytes, columns: list[Column]) -> Rows:
                 for name in missing
             ]
         )
+    names = {positions[c.key]: c.name for c in columns if c.key in positions}
+    limits = {
+        positions[c.key]: c.max_length
+        for c in columns
+        if c.key in positions and c.max_length is not None
+    }
     result = Rows(columns)
-    errors = []
+    errors = _cell_errors(1, header, {}, {})
     last_line = reader.line_num
     try:
         for cells in reader:
@@ -134,6 +192,10 @@ def read(data: bytes, columns: list[Column]) -> Rows:
                 errors.append(CellError(line, "", _("This line has more cells than headings.")))
                 continue
             cells = cells + [""] * (len(header) - len(cells))
+            problems = _cell_errors(line, cells, names, limits)
+            if problems:
+                errors.extend(problems)
+                continue
             result.rows.append(
                 (line, {key: cells[index].strip() for key, index in positions.items()})
             )

@@ -230,3 +230,28 @@ class TestUploadPage:
             (stored,) = cursor.fetchone()
         assert stored.startswith("v1:")
         assert (HEADER + ROWS).encode().hex() not in stored
+
+
+class TestWhatThePreviewMustCatch:
+    """A file that passes its preview must not fail when it is applied (issue 6, point 7)."""
+
+    def test_an_agency_name_longer_than_the_field_is_refused_at_once(self, tmp_path, counselor):
+        name = "釧" * 121
+
+        with pytest.raises(CommandError) as error:
+            run(tmp_path, HEADER + f"2021-04-05 10:00,LINE,A,,,,,{name}\n")
+
+        assert "2行目「つなぎ先」" in str(error.value) and "120文字" in str(error.value)
+        assert not Contact.objects.exists() and not Agency.objects.filter(name=name).exists()
+
+    def test_a_nul_byte_after_the_first_4_kb_is_refused_with_its_line(self, tmp_path, counselor):
+        filler = "".join(
+            f"2021-04-05 10:{n % 60:02d},LINE,A{n},,,,ふつうの相談,\n" for n in range(100)
+        )
+
+        with pytest.raises(CommandError) as error:
+            run(tmp_path, HEADER + filler + "2021-04-06 10:00,LINE,B\x00C,,,,,\n")
+
+        assert len(filler.encode()) > 4096
+        assert "102行目「相談者」" in str(error.value) and "制御文字" in str(error.value)
+        assert not Contact.objects.exists()

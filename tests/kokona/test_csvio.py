@@ -87,3 +87,48 @@ def test_a_row_with_too_many_cells_is_named():
         read("名称,備考\nA,x,extra\n".encode(), COLUMNS)
 
     assert refused.value.errors[0].line == 2
+
+
+def test_a_cell_longer_than_its_column_allows_is_named():
+    columns = [Column("name", "名称", max_length=5), Column("note", "備考", required=False)]
+
+    with pytest.raises(ImportRefused) as refused:
+        read("名称,備考\nふらっと,x\n釧路市役所本庁,y\n".encode(), columns)
+
+    (error,) = refused.value.errors
+    assert (error.line, error.column) == (3, "名称")
+    assert "5文字" in str(error)
+
+
+def test_length_is_checked_after_full_width_letters_are_folded():
+    # NFKC turns one character into several (㍻ → 平成): the stored text is what must fit.
+    columns = [Column("name", "名称", max_length=2)]
+
+    with pytest.raises(ImportRefused):
+        read("名称\n㍻㍻\n".encode(), columns)
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x07", "\x7f", "\x85"])
+def test_a_control_character_anywhere_is_named_with_its_line_and_column(character):
+    filler = "".join(f"A{n},ふつうの備考\n" for n in range(400))  # past the first 4 KB
+    text = f"名称,備考\n{filler}B,見えない{character}文字\n"
+
+    with pytest.raises(ImportRefused) as refused:
+        read(text.encode(), COLUMNS)
+
+    (error,) = refused.value.errors
+    assert (error.line, error.column) == (402, "備考")
+    assert "制御文字" in str(error)
+
+
+def test_a_control_character_in_a_heading_or_an_unused_column_is_refused_too():
+    with pytest.raises(ImportRefused) as refused:
+        read("名称,備考,メモ\x01\nA,x,y\nB,x,z\x02\n".encode(), COLUMNS)
+
+    assert [(e.line, e.column) for e in refused.value.errors] == [(1, "3列目"), (3, "3列目")]
+
+
+def test_tabs_and_line_breaks_inside_cells_are_fine():
+    rows = read('名称,備考\nA,"一行目\r\n\t二行目"\n'.encode(), COLUMNS).rows
+
+    assert rows[0][1]["note"] == "一行目\r\n\t二行目"
