@@ -157,6 +157,9 @@ def read(data: bytes, columns: list[Column]) -> Rows:
         header = next(reader)
     except StopIteration:
         raise ImportRefused([CellError(1, "", _("The file is empty."))]) from None
+    heading_errors = _cell_errors(1, header, {}, {})
+    if heading_errors:
+        raise ImportRefused(heading_errors)
     headings = [normalise(h).lower() for h in header]
     positions: dict[str, int] = {}
     for column in columns:
@@ -173,14 +176,14 @@ def read(data: bytes, columns: list[Column]) -> Rows:
                 for name in missing
             ]
         )
-    names = {positions[c.key]: c.name for c in columns if c.key in positions}
+    labels = {positions[c.key]: c.name for c in columns if c.key in positions}
     limits = {
         positions[c.key]: c.max_length
         for c in columns
         if c.key in positions and c.max_length is not None
     }
     result = Rows(columns)
-    errors = _cell_errors(1, header, {}, {})
+    errors: list[CellError] = []
     last_line = reader.line_num
     try:
         for cells in reader:
@@ -192,7 +195,7 @@ def read(data: bytes, columns: list[Column]) -> Rows:
                 errors.append(CellError(line, "", _("This line has more cells than headings.")))
                 continue
             cells = cells + [""] * (len(header) - len(cells))
-            problems = _cell_errors(line, cells, names, limits)
+            problems = _cell_errors(line, cells, labels, limits)
             if problems:
                 errors.extend(problems)
                 continue

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "kokona.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a body, CsrfViewMiddleware included: refuses it by Content-Length.
+    "kokona.request_size.RequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -184,6 +186,15 @@ TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# Request bodies (kokona.request_size): a modest limit everywhere; a 5 MB CSV and the form around it
+# on the views marked @accepts_upload. An upload stays in memory, never in a temporary file.
+REQUEST_MAX_BYTES = 1024 * 1024
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024 + 256 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 # Static files: our own CSS and JS, served by whitenoise, nothing from a CDN.
 STATIC_URL = "static/"

@@ -1,5 +1,6 @@
 """The supervisors' CSV import: upload, preview, confirm."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from consultations.forms import ImportForm
 from consultations.views.common import user_of
 from kokona.csvio import MAX_BYTES, ImportRefused
 from kokona.models import ImportBatch
+from kokona.request_size import accepts_upload
 from kokona.roles import Role, role_required
 
 # --- import ------------------------------------------------------------------------------------
@@ -19,6 +21,7 @@ from kokona.roles import Role, role_required
 _CSV_TYPES = {"text/csv", "application/vnd.ms-excel", "text/plain", "application/csv"}
 
 
+@accepts_upload(max_bytes=settings.UPLOAD_MAX_BYTES)
 @require_http_methods(["GET", "POST"])
 @role_required(Role.SUPERVISOR)
 def import_upload(request: HttpRequest) -> HttpResponse:

@@ -216,8 +216,9 @@ class TestUploadPage:
 
         response = self.upload(client_as("supervisor"), big)
 
-        assert response.status_code == 400
-        assert "5MB" in response.content.decode()
+        # Refused from its Content-Length, before the body is read (kokona.request_size).
+        assert response.status_code == 413
+        assert "大きすぎ" in response.content.decode()
         assert not ImportBatch.objects.exists()
 
     def test_the_held_file_is_encrypted(self, client_as, counselor):

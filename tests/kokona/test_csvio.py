@@ -121,11 +121,18 @@ def test_a_control_character_anywhere_is_named_with_its_line_and_column(characte
     assert "制御文字" in str(error)
 
 
-def test_a_control_character_in_a_heading_or_an_unused_column_is_refused_too():
+def test_a_control_character_in_a_heading_is_refused():
     with pytest.raises(ImportRefused) as refused:
-        read("名称,備考,メモ\x01\nA,x,y\nB,x,z\x02\n".encode(), COLUMNS)
+        read("名称,備考\x01\nA,x\n".encode(), COLUMNS)
 
-    assert [(e.line, e.column) for e in refused.value.errors] == [(1, "3列目"), (3, "3列目")]
+    assert [(e.line, e.column) for e in refused.value.errors] == [(1, "2列目")]
+
+
+def test_a_control_character_in_a_column_no_importer_reads_is_refused_too():
+    with pytest.raises(ImportRefused) as refused:
+        read("名称,備考,メモ\nA,x,y\nB,x,z\x02\n".encode(), COLUMNS)
+
+    assert [(e.line, e.column) for e in refused.value.errors] == [(3, "3列目")]
 
 
 def test_tabs_and_line_breaks_inside_cells_are_fine():
