@@ -21,4 +21,5 @@ urlpatterns = [
     path("cases/<int:pk>/access-log/", cases.case_access_log, name="case_access_log"),
     path("import/", imports.import_upload, name="import"),
     path("import/<int:pk>/", imports.import_preview, name="import_preview"),
+    path("import/<int:pk>/status/", imports.import_status, name="import_status"),
 ]

@@ -120,15 +120,33 @@ class AuditEvent(models.Model):
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
     def stale(self) -> "ImportBatchQuerySet":
         """Uploads never confirmed within a day: their content should not linger."""
-        return self.filter(applied_at=None, uploaded_at__lt=timezone.now() - timedelta(days=1))
+        return self.filter(
+            status=ImportBatch.Status.UPLOADED, uploaded_at__lt=timezone.now() - timedelta(days=1)
+        )
 
 
 class ImportBatch(models.Model):
-    """An uploaded import file held (encrypted) between its preview and its confirmation, then a
-    line of the import log without the file."""
+    """An uploaded import file held (encrypted) from its preview until the background worker has
+    applied it, then a line of the import log without the file.
+
+    uploaded → queued (confirmed, a task enqueued) → running → applied or failed. The worker
+    reports rows_done through its own connection while the apply transaction is open
+    (`kokona.importing`), so the page can show progress of work not yet committed.
+    """
 
     class Kind(models.TextChoices):
         CONSULTATIONS = "consultations", _("Consultations")
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Waiting for confirmation")
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Importing")
+        APPLIED = "applied", _("Done")
+        FAILED = "failed", _("Failed")
+
+        @property
+        def finished(self) -> bool:
+            return self in (self.APPLIED, self.FAILED)
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     filename = models.CharField(_("file name"), max_length=200)
@@ -137,8 +155,17 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.UPLOADED, db_index=True
+    )
+    task_id = models.CharField(_("task"), max_length=64, blank=True, editable=False)
+    rows_total = models.PositiveIntegerField(_("rows to import"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows imported"), default=0)
+    progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     applied_at = models.DateTimeField(_("imported"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
+    # Why it failed, in the words shown to the supervisor (lines and columns, never cell values).
+    problems = models.JSONField(_("problems"), default=list, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -146,15 +173,30 @@ class ImportBatch(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["uploaded", "queued", "running", "applied", "failed"]
+                ),
+                name="importbatch_status_valid",
+            ),
+            # A finished import keeps its log line, never the file.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["applied", "failed"]) | models.Q(content=""),
+                name="importbatch_finished_holds_no_file",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rows_done__lte=models.F("rows_total")),
+                name="importbatch_rows_done_within_total",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filename}"
 
-    def mark_applied(self, result: dict[str, object]) -> None:
-        self.applied_at = timezone.now()
-        self.content = ""
-        self.result = result
-        self.save(update_fields=["applied_at", "content", "result"])
+    @property
+    def current_status(self) -> "ImportBatch.Status":
+        return ImportBatch.Status(self.status)
 
     def discard(self) -> None:
         self.delete()

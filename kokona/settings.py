@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "django_htmx",
+    "django_tasks_db",
     "kokona",
     "consultations",
     "supplies",
@@ -104,6 +105,9 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (applying an import) is queued in PostgreSQL and run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Users, sign-in, second factor
 AUTH_USER_MODEL = "kokona.User"

@@ -1,16 +1,16 @@
-"""The supervisors' CSV import: upload, preview, confirm."""
+"""The supervisors' CSV import: upload, preview, confirm, then follow the background worker."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from consultations import imports
+from consultations import imports, tasks
 from consultations.forms import ImportForm
 from consultations.views.common import user_of
+from kokona import audit, importing
 from kokona.csvio import MAX_BYTES, ImportRefused
 from kokona.models import ImportBatch
 from kokona.request_size import accepts_upload
@@ -56,29 +56,43 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _get_batch_for_user(request: HttpRequest, pk: int) -> ImportBatch:
-    """The user's own pending upload, locked until this request ends: a double click on
-    "import" applies it once."""
-    batch = (
-        ImportBatch.objects.select_for_update()
-        .filter(
-            pk=pk,
-            uploaded_by=user_of(request),
-            kind=ImportBatch.Kind.CONSULTATIONS,
-            applied_at=None,
-        )
-        .first()
-    )
+    """The user's own upload, in whatever state; 404 otherwise, the same whether another
+    supervisor's upload exists or not, and a refusal is audited."""
+    batch = ImportBatch.objects.filter(
+        pk=pk, uploaded_by=user_of(request), kind=ImportBatch.Kind.CONSULTATIONS
+    ).first()
     if batch is None:
+        if ImportBatch.objects.filter(pk=pk).exists():
+            audit.record(
+                request, audit.Action.DENIED, object_type="kokona.importbatch", object_id=pk
+            )
         raise Http404
     return batch
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.SUPERVISOR)
-@transaction.atomic
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the file would add; confirming writes it all, or nothing if it no longer fits."""
+    """What the file would add, with the button that queues it; once queued, its progress.
+
+    Confirming only queues the work: the background worker applies the file (a large one runs
+    for minutes, past any web request's time limit). A second click finds the batch queued
+    already and queues nothing.
+    """
     batch = _get_batch_for_user(request, pk)
+    if request.method == "POST":
+        with transaction.atomic():
+            queued = ImportBatch.objects.filter(
+                pk=batch.pk, status=ImportBatch.Status.UPLOADED
+            ).update(status=ImportBatch.Status.QUEUED)
+            if queued:
+                # The task row is written in this transaction (the database backend): the batch
+                # is queued and its task exists, or neither.
+                result = tasks.apply_import.enqueue(batch.pk)
+                ImportBatch.objects.filter(pk=batch.pk).update(task_id=result.id)
+        return redirect("consultations:import_preview", pk=batch.pk)
+    if batch.status != ImportBatch.Status.UPLOADED:
+        return render(request, "consultations/import_status.html", _status_context(batch))
     try:
         plan = imports.plan(bytes.fromhex(batch.content))
     except ImportRefused as refused:
@@ -89,9 +103,22 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "columns": imports.column_guide(),
         }
         return render(request, "consultations/import.html", context, status=400)
-    if request.method == "POST":
-        added = imports.apply(plan, by=user_of(request), request=request)
-        batch.mark_applied({"added": added, "already_imported": plan.already_imported})
-        messages.success(request, _("%(count)d contacts were imported.") % {"count": added})
-        return redirect("consultations:case_list")
     return render(request, "consultations/import_preview.html", {"batch": batch, "plan": plan})
+
+
+@require_GET
+@role_required(Role.SUPERVISOR)
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment the status page polls every 2 s until the import has finished."""
+    batch = _get_batch_for_user(request, pk)
+    return render(request, "consultations/_import_status.html", _status_context(batch))
+
+
+def _status_context(batch: ImportBatch) -> dict[str, object]:
+    abandoned = importing.is_abandoned(batch)
+    return {
+        "batch": batch,
+        "abandoned": abandoned,
+        "polling": batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
+        and not abandoned,
+    }

@@ -120,6 +120,18 @@ MATRIX = [
         lambda c, b: reverse("consultations:import_preview", args=[b.pk]),
         SUPERVISOR,
     ),
+    (
+        "import status",
+        "get",
+        lambda c, b: reverse("consultations:import_status", args=[b.pk]),
+        SUPERVISOR,
+    ),
+    (
+        "import status fragment",
+        "htmx",
+        lambda c, b: reverse("consultations:import_status", args=[b.pk]),
+        SUPERVISOR,
+    ),
 ]
 
 

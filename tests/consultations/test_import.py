@@ -174,7 +174,7 @@ class TestUploadPage:
     ):
         return client.post(self.URL, {"file": SimpleUploadedFile(name, content, content_type)})
 
-    def test_it_previews_then_imports_on_confirmation(self, client_as, counselor):
+    def test_it_previews_then_queues_the_import_on_confirmation(self, client_as, counselor):
         client = client_as("supervisor")
 
         response = self.upload(client, (HEADER + ROWS).encode("cp932"))
@@ -188,11 +188,11 @@ class TestUploadPage:
 
         done = client.post(response["Location"])
 
-        assert done.status_code == 302
-        assert Contact.objects.count() == 4
+        assert done.status_code == 302 and done["Location"] == response["Location"]
         batch = ImportBatch.objects.get()
-        assert batch.applied_at and batch.content == "" and batch.result["added"] == 4
-        assert client.post(response["Location"]).status_code == 404  # cannot be applied twice
+        assert batch.status == "queued" and batch.task_id
+        assert not Contact.objects.exists()  # the worker applies it, not the request
+        assert "待機中" in client.get(response["Location"]).content.decode()
 
     def test_a_bad_file_shows_the_problems_and_keeps_nothing(self, client_as, counselor):
         response = self.upload(
@@ -256,3 +256,9 @@ class TestWhatThePreviewMustCatch:
         assert len(filler.encode()) > 4096
         assert "102行目「相談者」" in str(error.value) and "制御文字" in str(error.value)
         assert not Contact.objects.exists()
+
+
+def test_the_upload_page_warns_that_real_names_never_go_in_the_client_column(client_as, db):
+    html = client_as("supervisor").get(reverse("consultations:import")).content.decode()
+
+    assert "本名は決して入れないでください" in html
