@@ -8,19 +8,14 @@ importing the same file twice adds nothing.
 """
 
 import datetime as dt
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pghistory
-from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consultations import services
 from consultations.models import (
     AgeBand,
     Agency,
@@ -30,7 +25,6 @@ from consultations.models import (
     Contact,
     Vocabulary,
 )
-from kokona import audit, importing
 from kokona.crypto import keyed_hash
 from kokona.csvio import (
     CellError,
@@ -79,8 +73,6 @@ COLUMNS = [
 ]
 _NAMES = {column.key: column for column in COLUMNS}
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -232,132 +224,6 @@ def plan(data: bytes) -> Plan:
     existing = set(Agency.objects.filter(name__in=agencies).values_list("name", flat=True))
     result.new_agencies = sorted(agencies - existing)
     return result
-
-
-@transaction.atomic
-def apply(plan: Plan, *, by: User | None, progress: Callable[[int], None] | None = None) -> int:
-    """Write the planned contacts, oldest first, in one transaction; return how many were added.
-
-    `progress` is told the number of rows written so far as the work goes on. History rows
-    carry the importer as their actor, as a web request's would.
-    """
-    clients: dict[str, Client] = {}
-    with pghistory.context(user=by.pk if by is not None else None, importer="consultations"):
-        for done, row in enumerate(sorted(plan.rows, key=lambda r: (r.occurred_at, r.line)), 1):
-            _apply_row(row, by, clients)
-            if progress is not None:
-                progress(done)
-    return len(plan.rows)
-
-
-def _apply_row(row: Row, by: User | None, clients: dict[str, Client]) -> None:
-    client = None
-    if row.client_text:
-        client = clients.get(row.client_text) or _find_or_register(row, by)
-        clients[row.client_text] = client
-        if row.age_band and client.age_band_id != row.age_band.pk:
-            # A change like any other: an edit form opened before the import is now stale.
-            Client.objects.filter(pk=client.pk).update(
-                age_band=row.age_band, version=F("version") + 1
-            )
-            client.age_band = row.age_band
-    contact = services.record_contact(
-        request=None,
-        by=by,
-        counselor=row.counselor,
-        client=client,
-        channel=row.channel,
-        occurred_at=row.occurred_at,
-        categories=row.categories,
-        summary=row.summary,
-        import_key=row.import_key,
-    )
-    if row.agency_name and contact.case is not None:
-        agency, created = Agency.objects.get_or_create(
-            name=row.agency_name, defaults={"needs_review": True}
-        )
-        if created:
-            audit.record(None, audit.Action.CREATE, agency, user=by)
-        services.refer_case(
-            request=None,
-            by=by,
-            case=contact.case,
-            agency=agency,
-            referred_on=timezone.localdate(row.occurred_at),
-        )
-
-
-class ImportFailed(Exception):
-    """An import stopped on an error that is not the file's fault; nothing was written."""
-
-
-def apply_batch(batch_id: int) -> str:
-    """The worker's side of a confirmed upload: claim it, plan the file again (the database may
-    have changed since the preview), apply it all or nothing, and mark it applied in the same
-    transaction. A refusal or an error rolls everything back, then marks the batch failed.
-
-    Returns what happened, for the task's result: "applied", "failed" or "skipped" (another
-    worker holds it, or it was already applied).
-    """
-    try:
-        with transaction.atomic():
-            batch = importing.claim(batch_id)
-            if batch is None:
-                return "skipped"
-            with importing.Progress(batch.pk) as progress:
-                progress.start(0)
-                planned = plan(bytes.fromhex(batch.content))
-                progress.start(len(planned.rows))
-                added = apply(planned, by=batch.uploaded_by, progress=progress)
-            batch.rows_total = len(planned.rows)
-            importing.finish(batch, _result(planned, added))
-            audit.record(
-                None,
-                audit.Action.UPDATE,
-                batch,
-                user=batch.uploaded_by,
-                detail={"status": "applied", "added": added},
-            )
-    except ImportRefused as refused:
-        importing.fail(batch_id, refusal_lines(refused))
-        return "failed"
-    except (KeyboardInterrupt, SystemExit):
-        importing.fail(batch_id, [_("The import was interrupted. Nothing was saved.")])
-        raise
-    except Exception as error:
-        # Logged and raised with the batch id and the error's type only: a database error can
-        # quote a row, and the task's traceback is kept in a table in plain text.
-        logger.exception("Import %s failed; nothing was written", batch_id)
-        importing.fail(
-            batch_id,
-            [_("The import stopped on an unexpected error. Nothing was saved. Try again later.")],
-        )
-        raise ImportFailed(f"import {batch_id}: {type(error).__name__}") from None
-    return "applied"
-
-
-def _result(planned: Plan, added: int) -> dict[str, object]:
-    return {
-        "added": added,
-        "anonymous": planned.anonymous,
-        "new_clients": len(planned.new_clients),
-        "already_imported": planned.already_imported,
-        "new_agencies": len(planned.new_agencies),
-    }
-
-
-def _find_or_register(row: Row, by: User | None) -> Client:
-    ref = client_ref(row.client_text)
-    client = Client.objects.filter(import_ref=ref).first()
-    if client is None:
-        client = services.register_client(
-            request=None,
-            by=by,
-            nickname=row.client_text,
-            age_band=row.age_band,
-            import_ref=ref,
-        )
-    return client
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,16 @@
 
 from django.tasks import task
 
-from consultations import imports
+from consultations import import_writer
 from kokona import request_id
 
 
 @task()
 def apply_import(batch_id: int) -> str:
-    """Apply a confirmed import (`imports.apply_batch`). Only the batch id travels through the
+    """Apply a confirmed import (`import_writer.apply_batch`). Only the batch id travels through the
     queue: the file stays encrypted on the batch."""
     token = request_id.current.set(f"import-{batch_id}")  # ties the log lines together
     try:
-        return imports.apply_batch(batch_id)
+        return import_writer.apply_batch(batch_id)
     finally:
         request_id.current.reset(token)

@@ -4,6 +4,7 @@ Call it inside the transaction of the change it records, so the trail and the da
 Never put what a woman said into `detail`: ids and field names only.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from axes.helpers import get_client_ip_address
@@ -46,4 +47,26 @@ def record(
         request_id=getattr(request, "request_id", None),
         ip=client_ip(request) if request is not None else None,
         detail=detail or {},
+    )
+
+
+def record_many(
+    action: AuditEvent.Action,
+    entries: Iterable[tuple[models.Model, dict[str, Any]]],
+    *,
+    user: User | None,
+) -> None:
+    """Append one event per (target, detail) in one statement, outside any request (an import
+    applied by the background worker or a command): the rows `record` would write, without a
+    round trip each."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=user,
+            username=user.get_username() if user is not None else "",
+            action=action,
+            object_type=target._meta.label_lower,
+            object_id=str(target.pk),
+            detail=detail,
+        )
+        for target, detail in entries
     )

@@ -1,15 +1,21 @@
 """`manage.py import_consultations FILE` and the supervisors' upload page."""
 
+import datetime as dt
 import io
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from consultations import import_writer, imports
 from consultations.models import Agency, Case, Client, Contact, Referral
 from kokona.models import AuditEvent, ImportBatch
+from tests.conftest import make_case, make_client
 
 HEADER = "occurred_at,channel,client,age_band,categories,counselor,summary,referred_to\n"
 ROWS = (
@@ -262,3 +268,98 @@ def test_the_upload_page_warns_that_real_names_never_go_in_the_client_column(cli
     html = client_as("supervisor").get(reverse("consultations:import")).content.decode()
 
     assert "本名は決して入れないでください" in html
+
+
+class TestWhatAnImportWrites:
+    """Each contact is written as the record screen would write it: on her open case, which
+    learns its concerns and counselor from it, with a history row and an audit row each."""
+
+    def test_a_known_womans_open_case_takes_the_contacts_and_learns_from_them(
+        self, tmp_path, counselor, supervisor
+    ):
+        her = make_client("R3-009")
+        her.import_ref = imports.client_ref("R3-009")
+        her.save()
+        case = make_case(her)  # nobody in charge yet, no concern
+        version = case.version
+
+        run(
+            tmp_path,
+            HEADER
+            + "2021-04-06 10:00,LINE,R3-009,,仕事・就労;孤独・孤立,sakura,b,\n"
+            + "2021-04-05 10:00,LINE,R3-009,30代,孤独・孤立,,a,\n",
+        )
+
+        case.refresh_from_db()
+        assert case.contacts.count() == 2 and her.cases.count() == 1
+        assert case.assigned_to == counselor
+        assert case.primary_concern.code == "isolation"  # from her first contact in time
+        assert set(case.categories.values_list("code", flat=True)) == {"isolation", "work"}
+        assert case.version > version  # an edit form opened before the import is stale
+        assert AuditEvent.objects.filter(
+            action="update", object_type="consultations.case", object_id=str(case.pk)
+        ).exists()
+        her.refresh_from_db()
+        assert her.age_band.code == "30s"
+
+    def test_a_new_woman_gets_a_case_opened_on_her_first_contact(
+        self, tmp_path, counselor, other_counselor
+    ):
+        run(
+            tmp_path,
+            HEADER
+            + "2021-06-01 10:00,LINE,R3-010,40代,,sakura,later,\n"
+            + "2021-05-01 10:00,LINE,R3-010,30代,子育て,mizuki,first,\n",
+        )
+
+        case = Case.objects.get(client__nickname="R3-010")
+        assert case.opened_on == dt.date(2021, 5, 1)
+        assert case.assigned_to == other_counselor  # who talked with her first
+        assert case.primary_concern.code == "childcare"
+        assert [c.to_status for c in case.status_changes.all()] == ["received"]
+        assert case.client.age_band.code == "40s"  # the latest the file says
+
+    def test_a_closed_case_is_left_closed_and_a_new_one_opened(self, tmp_path, counselor):
+        her = make_client("R3-011")
+        her.import_ref = imports.client_ref("R3-011")
+        her.save()
+        closed = make_case(
+            her, status="closed", opened_on=dt.date(2021, 1, 1), closed_on=dt.date(2021, 3, 1)
+        )
+
+        run(tmp_path, HEADER + "2021-04-05 10:00,LINE,R3-011,,,sakura,a,\n")
+
+        assert her.cases.count() == 2
+        assert not closed.contacts.exists()
+
+    def test_each_contact_has_one_history_row_and_one_audit_row(
+        self, tmp_path, counselor, supervisor
+    ):
+        run(tmp_path, HEADER + ROWS)
+
+        contacts = set(Contact.objects.values_list("pk", flat=True))
+        history = apps.get_model("consultations", "ContactEvent").objects
+        assert sorted(history.values_list("pgh_obj_id", flat=True)) == sorted(contacts)
+        audited = AuditEvent.objects.filter(
+            action="create", object_type="consultations.contact", actor=supervisor
+        )
+        assert sorted(int(pk) for pk in audited.values_list("object_id", flat=True)) == sorted(
+            contacts
+        )
+
+    def test_the_queries_do_not_grow_with_the_rows(self, counselor, supervisor):
+        def file(women: str, contacts_each: int) -> bytes:
+            lines = [
+                f"2021-04-{day:02d} 10:00,LINE,{woman},20代,孤独・孤立,sakura,x,"
+                for woman in women
+                for day in range(1, contacts_each + 1)
+            ]
+            return (HEADER + "\n".join(lines) + "\n").encode()
+
+        def queries(data: bytes) -> int:
+            planned = imports.plan(data)
+            with CaptureQueriesContext(connection) as captured:
+                import_writer.apply(planned, by=supervisor)
+            return len(captured)
+
+        assert queries(file("ABC", 2)) == queries(file("DEF", 8))

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from consultations import imports
+from consultations import import_writer, imports
 from kokona.csvio import ImportRefused
 from kokona.models import User
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Nothing was imported.") + "\n" + "\n".join(imports.refusal_lines(refused))
             ) from None
-        added = imports.apply(plan, by=by)
+        added = import_writer.apply(plan, by=by)
         self.stdout.write(
             _(
                 "Imported %(added)d contacts (%(anonymous)d anonymous); %(new)d new people;"
