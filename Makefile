@@ -25,12 +25,12 @@ endef
 .PHONY: help install run test lint check-catalogue messages vendor bench clean
 
 help:
-	@echo "make run    start kokona with demo data on http://127.0.0.1:$(PORT)/"
+	@echo "make run    start kokona (and its import worker) with demo data on http://127.0.0.1:$(PORT)/"
 	@echo "make test   lint, checks and every test (PostgreSQL and Chromium needed)"
 	@echo "make lint   ruff format --check, ruff check, mypy, bandit"
 	@echo "make messages   update and compile the Japanese catalogue"
 	@echo "make vendor     refresh static/vendor from the npm registry"
-	@echo "make bench      time the pages on a growing synthetic database (bench/README.md)"
+	@echo "make bench      time the pages and a 5 MB import on synthetic data (bench/README.md)"
 
 install: $(STAMP)
 
@@ -54,7 +54,10 @@ run: install
 	@$(RUN_ENV) $(PY) manage.py createdb
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo
-	@echo; echo "kokona: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"; echo
+	@echo; echo "kokona: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it and its worker)"; echo
+	@# The background worker (imports) runs beside the server and stops with it.
+	@$(RUN_ENV) $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The test environment: production settings (DEBUG off) with throwaway keys.
@@ -113,6 +116,7 @@ vendor:
 
 bench: install
 	$(PY) -m bench
+	$(PY) -m bench.imports
 
 clean:
 	rm -rf $(VENV) .static .pytest_cache .ruff_cache .mypy_cache
