@@ -95,7 +95,10 @@ def fail(batch_id: int, problems: list[str]) -> None:
     Called after the apply transaction was rolled back, so this write stays.
     """
     ImportBatch.objects.filter(pk=batch_id).exclude(status=Status.APPLIED).update(
-        status=Status.FAILED, content="", problems=problems, progress_at=timezone.now()
+        status=Status.FAILED,
+        content="",
+        problems="\n".join(line.replace("\n", " ") for line in problems),
+        progress_at=timezone.now(),
     )
 
 

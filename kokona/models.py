@@ -144,10 +144,6 @@ class ImportBatch(models.Model):
         APPLIED = "applied", _("Done")
         FAILED = "failed", _("Failed")
 
-        @property
-        def finished(self) -> bool:
-            return self in (self.APPLIED, self.FAILED)
-
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     filename = models.CharField(_("file name"), max_length=200)
     content = EncryptedTextField(blank=True, context="kokona.importbatch.content")
@@ -164,8 +160,9 @@ class ImportBatch(models.Model):
     progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     applied_at = models.DateTimeField(_("imported"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
-    # Why it failed, in the words shown to the supervisor (lines and columns, never cell values).
-    problems = models.JSONField(_("problems"), default=list, blank=True)
+    # Why it failed, one line each as shown to the supervisor. Encrypted like the file: a line
+    # can quote a cell ("unknown channel 「…」"), and a cell can hold what a woman said.
+    problems = EncryptedTextField(_("problems"), blank=True, context="kokona.importbatch.problems")
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -195,8 +192,8 @@ class ImportBatch(models.Model):
         return f"{self.get_kind_display()} {self.filename}"
 
     @property
-    def current_status(self) -> "ImportBatch.Status":
-        return ImportBatch.Status(self.status)
+    def problem_lines(self) -> list[str]:
+        return self.problems.splitlines()
 
     def discard(self) -> None:
         self.delete()
