@@ -19,7 +19,7 @@ from consultations.models import (
 )
 from kokona.crypto import HANDLE_KINDS
 from kokona.fiscal import JST
-from kokona.models import AuditEvent, User
+from kokona.models import AuditEvent, Notice, User
 from kokona.roles import Role
 
 PAGE_SIZE = 25
@@ -46,6 +46,7 @@ class Home:
     recent: list[Contact]
     team_overdue: list[Case]
     team_at_risk: list[Case]
+    notices: list[Notice]
 
 
 def home(user: User, *, today: dt.date | None = None) -> Home:
@@ -66,7 +67,9 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
     recent = contacts.filter(case__assigned_to=user)
     team_overdue: list[Case] = []
     team_at_risk: list[Case] = []
+    notices: list[Notice] = []
     if user.has_role(Role.SUPERVISOR):
+        notices = list(Notice.objects.unseen()[:20])
         # A supervisor watches the whole team: what is late and who is at risk, whoever's case.
         others = visible.exclude(assigned_to=user)
         team_overdue = list(case_rows(others.overdue(today)).order_by("follow_up_due")[:20])
@@ -83,6 +86,7 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
         recent=list(recent.order_by("-occurred_at")[:10]),
         team_overdue=team_overdue,
         team_at_risk=team_at_risk,
+        notices=notices,
     )
 
 

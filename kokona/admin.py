@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kokona.models import AuditEvent, User
+from kokona.models import AuditEvent, Notice, User
 
 
 @admin.register(User)
@@ -43,6 +43,25 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["username", "object_id", "=request_id"]
     date_hierarchy = "at"
     list_select_related = ["actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """Every notice, seen or not, for the record; they are written by kokona, never by hand."""
+
+    list_display = ["created_at", "text", "seen_by", "seen_at"]
+    list_filter = [("seen_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["seen_by"]
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kokona.crypto import EncryptedTextField
@@ -158,3 +159,52 @@ class ImportBatch(models.Model):
 
     def discard(self) -> None:
         self.delete()
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def unseen(self) -> "NoticeQuerySet":
+        return self.filter(seen_at=None)
+
+
+class Notice(models.Model):
+    """Something a supervisor should know and the person who caused it should not be told:
+    a registration that matches a woman hidden from the counselor, a username attacked from many
+    addresses. Written only through `kokona.notices.notify_supervisors`.
+
+    `message` is an English msgid (marked with gettext_noop where it is defined) shown translated;
+    `params` fill it with codes, ids and usernames only, never what a woman said.
+    """
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    message = models.CharField(_("message"), max_length=300)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seen by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice to supervisors")
+        verbose_name_plural = _("notices to supervisors")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return gettext(self.message) % self.params
+
+    def mark_seen(self, *, by: User) -> None:
+        self.seen_by = by
+        self.seen_at = timezone.now()
+        self.save(update_fields=["seen_by", "seen_at"])

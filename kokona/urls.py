@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("account/keep-alive/", views.keep_alive, name="keep_alive"),
     path("no-role/", views.no_role, name="no_role"),
+    path("notices/<int:pk>/seen/", views.notice_seen, name="notice_seen"),
     path("healthz", views.healthz, name="healthz"),
     path("consultations/", include("consultations.urls")),
     path("supplies/", include("supplies.urls")),

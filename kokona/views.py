@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -23,7 +23,8 @@ from kokona import audit, step_up, two_factor
 from kokona.audit import Action
 from kokona.forms import PasswordConfirmForm, SignInForm, TokenForm
 from kokona.middleware import SESSION_AUTH_AT
-from kokona.models import User
+from kokona.models import Notice, User
+from kokona.roles import Role, role_required
 
 
 class SignInView(auth_views.LoginView):
@@ -201,6 +202,16 @@ def keep_alive(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponseRedirect:
     """Each role lands on its own home page."""
     return redirect(request.user.get_home_url())  # type: ignore[union-attr]
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def notice_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supervisor has looked into a notice: it leaves the home page of every supervisor."""
+    notice = get_object_or_404(Notice.objects.unseen(), pk=pk)
+    notice.mark_seen(by=request.user)  # type: ignore[arg-type]
+    audit.record(request, Action.UPDATE, notice, detail={"fields": ["seen_at"]})
+    return redirect("home")
 
 
 @require_GET

@@ -53,6 +53,7 @@ def make_user(username: str, *roles: Role, staff: bool = False, **fields: object
 # ends with a flush that empties them, so such tests load them again through `reference_data`.
 REFERENCE_DATA = [
     ("kokona.migrations.0002_roles", "create_roles"),
+    ("kokona.migrations.0005_notice", "grant"),
     ("reports.migrations.0002_targets_from_the_city", "add_targets"),
     ("reports.migrations.0003_supervisors_edit_targets", "grant"),
     ("consultations.migrations.0002_vocabularies", "add_vocabularies"),

@@ -5,6 +5,7 @@ at rest; every model holding them is tracked by pghistory; reads go through `vis
 """
 
 import datetime as dt
+from typing import cast
 
 import pghistory
 import pgtrigger
@@ -116,6 +117,8 @@ class Client(models.Model):
     objects = ClientQuerySet.as_manager()
 
     HANDLES = HANDLE_KINDS
+    # The field that holds each kind of handle.
+    HANDLE_FIELDS = {"line": "line_id", "email": "email", "phone": "phone"}
 
     class Meta:
         verbose_name = _("client")
@@ -145,8 +148,14 @@ class Client(models.Model):
         """The system code people quote instead of a name: C-00042."""
         return f"C-{self.pk:05d}" if self.pk else ""
 
+    @classmethod
+    def handle_label(cls, kind: str) -> str:
+        """What a kind of handle is called on screen: LINE ID, メールアドレス…"""
+        field = cast(models.Field, cls._meta.get_field(cls.HANDLE_FIELDS[kind]))
+        return str(field.verbose_name)
+
     def handle(self, kind: str) -> str:
-        return {"line": self.line_id, "email": self.email, "phone": self.phone}[kind]
+        return getattr(self, self.HANDLE_FIELDS[kind])
 
     def refresh_handle_hashes(self) -> None:
         """Recompute the lookup hashes from the handles; call before saving changed handles."""

@@ -217,7 +217,8 @@ class TestGuessingAndSearching:
             {"client": str(restricted.client_id), "channel": "1", "summary": "x"},
         )
 
-        assert response.status_code == 400
+        # The same answer as a guessed URL (security.md #28), not a form error.
+        assert response.status_code == 404
         assert restricted.client.contacts.count() == 1
 
     def test_a_supervisor_sees_restricted_cases(self, client_as, restricted):
