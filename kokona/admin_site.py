@@ -1,6 +1,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
@@ -22,3 +23,7 @@ class KokonaAdminSite(OTPAdminSite):
             audit.record(request, audit.Action.DENIED, detail={"path": request.path})
             raise PermissionDenied
         return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("login"))
+
+    def password_change(self, request: HttpRequest, extra_context: object = None) -> HttpResponse:
+        # One password-change form for the whole site, with its step-up lock and audit.
+        return redirect("password_change")

@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pghistory
@@ -8,6 +9,7 @@ from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +33,27 @@ class User(AbstractUser):
     """A person who signs in: NPO staff, city staff or a site manager. Roles are Django groups."""
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # Part of every session's hash: raised by the database when the user is deactivated, so her
+    # sessions end for good, even if she is activated again later (security.md #8).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()  # type: ignore[misc]
+
+    class Meta(AbstractUser.Meta):
+        triggers = [
+            pgtrigger.Trigger(
+                name="end_sessions_on_deactivation",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update,
+                func="""
+                    NEW.session_epoch := GREATEST(NEW.session_epoch, OLD.session_epoch);
+                    IF OLD.is_active AND NOT NEW.is_active THEN
+                        NEW.session_epoch := NEW.session_epoch + 1;
+                    END IF;
+                    RETURN NEW;
+                """,
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.get_username()
@@ -57,6 +78,23 @@ class User(AbstractUser):
             if role in self.roles:
                 return role
         return None
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret: str | bytes | None = None) -> str:
+        """Django's hash of the password, with the session epoch: a new password or a
+        deactivation ends every session made before it."""
+        return salted_hmac(
+            "kokona.User.session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_home_url(self) -> str:
         role = self.primary_role

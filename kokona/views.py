@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from kokona import audit, step_up, two_factor
+from kokona import audit, lockout, step_up, two_factor
 from kokona.audit import Action
 from kokona.forms import PasswordConfirmForm, SignInForm, TokenForm
 from kokona.middleware import SESSION_AUTH_AT
@@ -39,9 +39,18 @@ class SignInView(auth_views.LoginView):
         audit.record(self.request, Action.LOGIN, detail={"step": "password"})
         return response
 
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        username = str(request.POST.get("username", ""))[:150]
+        if username and lockout.locked(username):
+            # Refused before the password is checked: a locked username is no password oracle.
+            audit.record(request, Action.DENIED, username=username, detail={"lockout": "username"})
+            return render(request, "registration/locked_out.html", {"everywhere": True}, status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         username = str(form.data.get("username", ""))[:150]
         audit.record(self.request, Action.FAILED_LOGIN, username=username)
+        lockout.failure_recorded(username)
         return super().form_invalid(form)
 
 
@@ -61,11 +70,24 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "kokona/password_change.html"
     success_url = reverse_lazy("account")
 
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if step_up.locked(request.user):  # type: ignore[arg-type]
+            # Refused before the current password is checked, so the form answers nothing.
+            messages.error(request, step_up.locked_message())
+            form = self.form_class(user=request.user)  # type: ignore[arg-type]
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         audit.record(self.request, Action.UPDATE, form.user, detail={"fields": ["password"]})
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
+        if "old_password" in form.errors:
+            step_up.refused(self.request, step="password-change")
+        return super().form_invalid(form)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -83,8 +105,18 @@ def _verified(request: HttpRequest, device: object) -> None:
     request.session.cycle_key()
 
 
-# Set in the session once the password was asked again to replace the authenticator.
+# Set in the session (to the time) once the password was asked again to replace the
+# authenticator; it opens the enrolment page for a few minutes only.
 REPLACING_AUTHENTICATOR = "kokona_replacing_authenticator"
+REPLACING_AUTHENTICATOR_FOR = 10 * 60  # seconds
+
+
+def _replacing_authenticator(request: HttpRequest) -> bool:
+    started = request.session.get(REPLACING_AUTHENTICATOR)
+    if not isinstance(started, int | float) or time.time() - started > REPLACING_AUTHENTICATOR_FOR:
+        request.session.pop(REPLACING_AUTHENTICATOR, None)
+        return False
+    return True
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,7 +125,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: first sign-in, or a new phone after the password was re-entered."""
     user: User = request.user  # type: ignore[assignment]
     first_enrolment = not user_has_device(user)
-    replacing = user.is_verified() and request.session.get(REPLACING_AUTHENTICATOR)  # type: ignore[attr-defined]
+    replacing = user.is_verified() and _replacing_authenticator(request)  # type: ignore[attr-defined]
     if not (first_enrolment or replacing):
         return redirect("account" if user.is_verified() else "two_factor_verify")  # type: ignore[attr-defined]
     device = two_factor.pending_totp_device(user)
@@ -183,7 +215,7 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
     if refusal := step_up.confirm_password(request, step="authenticator", prefix="phone"):
         messages.error(request, refusal)
         return redirect("account")
-    request.session[REPLACING_AUTHENTICATOR] = True
+    request.session[REPLACING_AUTHENTICATOR] = time.time()
     return redirect("two_factor_setup")
 
 
