@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from kokona import views
 
+handler403 = "kokona.views.permission_denied"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.SignInView.as_view(), name="login"),

@@ -262,3 +262,15 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Every 403 of the site, the admin's included, leaves a `denied` audit event (ASVS 16.3.2)."""
+    audit.record(request, Action.DENIED, detail={"path": request.path})
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form without a valid CSRF token: refused, and audited like any refusal."""
+    audit.record(request, Action.DENIED, detail={"path": request.path, "csrf": reason[:100]})
+    return render(request, "403_csrf.html", status=403)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import importlib
+import re
 import time
 from collections.abc import Callable
 
@@ -90,6 +91,14 @@ def sign_in(client: Client, user: User) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def without_tokens(response) -> str:  # type: ignore[no-untyped-def]
+    """The page with its per-request CSRF token and CSP nonce blanked out, to compare two pages."""
+    html = response.content.decode()
+    return re.sub(
+        r'("X-CSRFToken": "|nonce="|name="csrfmiddlewaretoken" value=")[^"]+', r"\1", html
+    )
 
 
 def https_client() -> Client:
