@@ -1,6 +1,5 @@
 """Who may open what: every consultation URL for every persona, then guessed ids and search."""
 
-
 import pytest
 from django.urls import reverse
 
