@@ -36,6 +36,11 @@ class User(AbstractUser):
     # Part of every session's hash: raised by the database when the user is deactivated, so her
     # sessions end for good, even if she is activated again later (security.md #8).
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Set when someone else chose her password (a superuser in the admin): she must choose her own
+    # at her next sign-in.
+    must_change_password = models.BooleanField(
+        _("must change password at next sign-in"), default=False
+    )
 
     objects = UserManager()  # type: ignore[misc]
 

@@ -20,6 +20,7 @@ urlpatterns = [
         name="replace_authenticator",
     ),
     path("account/keep-alive/", views.keep_alive, name="keep_alive"),
+    path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
     path("no-role/", views.no_role, name="no_role"),
     path("notices/<int:pk>/seen/", views.notice_seen, name="notice_seen"),
     path("healthz", views.healthz, name="healthz"),

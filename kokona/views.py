@@ -7,7 +7,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from kokona import audit, lockout, step_up, two_factor
+from kokona import audit, invitations, lockout, step_up, two_factor
 from kokona.audit import Action
 from kokona.forms import PasswordConfirmForm, SignInForm, TokenForm
 from kokona.middleware import SESSION_AUTH_AT
@@ -80,6 +80,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
+        User.objects.filter(pk=form.user.pk).update(must_change_password=False)
         audit.record(self.request, Action.UPDATE, form.user, detail={"fields": ["password"]})
         messages.success(self.request, _("Your password has been changed."))
         return response
@@ -88,6 +89,32 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if "old_password" in form.errors:
             step_up.refused(self.request, step="password-change")
         return super().form_invalid(form)
+
+
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """Set one's own password from an invitation or reset link, then the second factor.
+
+    Django's view: the token leaves the URL before the form is shown (no leak through Referer)
+    and stops working once the password is set.
+    """
+
+    template_name = "kokona/invitation.html"
+    token_generator = invitations.invitation_tokens
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        super().form_valid(form)
+        user: User = form.user
+        self.request.session[SESSION_AUTH_AT] = time.time()
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        audit.record(
+            self.request, Action.UPDATE, user, detail={"fields": ["password"], "by_link": True}
+        )
+        messages.success(self.request, _("Your password is set."))
+        # The second factor comes next: enrolment or a code, as the middleware asks.
+        return redirect(user.get_home_url())
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
