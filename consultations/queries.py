@@ -283,7 +283,9 @@ def client_export(client: Client, user: User) -> dict:
     consent or on whose override and why); and her access history (who read or changed which of
     her records, when: no free text). A fixed number of queries, however long her story.
     """
-    client = Client.objects.select_related("age_band", "created_by").get(pk=client.pk)
+    client = (
+        Client.objects.visible_to(user).select_related("age_band", "created_by").get(pk=client.pk)
+    )
     cases = list(
         client.cases.visible_to(user)
         .select_related("primary_concern", "assigned_to")
