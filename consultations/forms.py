@@ -426,6 +426,8 @@ class ActivityForm(ErrorSummaryFocusMixin, forms.ModelForm):
         widgets = {
             "kind": ChoiceChips,
             "done_on": DateInput(),
+            # Encrypted, so stored as text; one line of at most 60 characters (model max_length).
+            "role_taken": forms.TextInput,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
         error_messages = {"kind": {"required": _("Choose what kind of support it was.")}}
@@ -457,6 +459,8 @@ class ClientForm(ErrorSummaryFocusMixin, forms.ModelForm):
         ]
         widgets = {
             "age_band": ChoiceChips,
+            # Encrypted, so stored as text; one line of at most 60 characters (model max_length).
+            "area": forms.TextInput,
             "line_id": forms.TextInput(attrs={"autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),

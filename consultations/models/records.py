@@ -1,7 +1,9 @@
 """相談: the women who consult, their cases and every exchange, referral and support activity.
 
-What a woman tells a counselor is 要配慮個人情報 (APPI). Contact handles and free text are encrypted
-at rest; every model holding them is tracked by pghistory; reads go through `visible_to(user)`.
+What a woman tells a counselor is 要配慮個人情報 (APPI). Every text she gives us is encrypted at rest
+(contact handles, free text, her area, the role she took), except her nickname, which must stay
+searchable and is never her real name (README, "Security and privacy"). Every model holding them is
+tracked by pghistory; reads go through `visible_to(user)`.
 """
 
 import datetime as dt
@@ -81,7 +83,11 @@ class Client(models.Model):
         AgeBand, verbose_name=_("age band"), on_delete=models.PROTECT, null=True, blank=True
     )
     under_18 = models.BooleanField(_("under 18"), default=False)
-    area = models.CharField(_("area"), max_length=60, blank=True)
+    # Where she lives can lead to her as surely as a phone number in a small town: encrypted.
+    # A TextField does not enforce max_length; it is there for the forms (one line, 60 at most).
+    area = EncryptedTextField(
+        _("area"), max_length=60, blank=True, context="consultations.client.area"
+    )
     household_notes = EncryptedTextField(
         _("household"), blank=True, context="consultations.client.household_notes"
     )
@@ -531,11 +537,12 @@ class SupportActivity(models.Model):
         blank=True,
         related_name="+",
     )
-    role_taken = models.CharField(
+    role_taken = EncryptedTextField(
         _("role she took"),
         max_length=60,
         blank=True,
         help_text=_("e.g. peer supporter, volunteer, speaker"),
+        context="consultations.supportactivity.role_taken",
     )
     notes = EncryptedTextField(
         _("notes"), blank=True, context="consultations.supportactivity.notes"
