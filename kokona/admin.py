@@ -13,7 +13,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from kokona import audit, invitations, step_up
+from kokona import audit, password_links, step_up
 from kokona.models import AuditEvent, Notice, User
 from kokona.roles import Role
 
@@ -181,16 +181,21 @@ class KokonaUserAdmin(UserAdmin):
             raise Http404
         if not self.has_change_permission(request, user):
             raise PermissionDenied
-        return self._invitation_page(request, user, new=False)
+        forced = "force_reset" in request.POST
+        return self._invitation_page(request, user, new=False, force_reset=forced)
 
-    def _invitation_page(self, request: HttpRequest, user: User, *, new: bool) -> HttpResponse:
+    def _invitation_page(
+        self, request: HttpRequest, user: User, *, new: bool, force_reset: bool = False
+    ) -> HttpResponse:
+        url = password_links.invite(request, user, force_reset=force_reset)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": user,
             "title": _("Invitation for %s") % user.get_username(),
-            "url": invitations.invite(request, user),
-            "days": invitations.invitation_tokens.max_age.days,
+            "url": url,
+            "forced": force_reset,
+            "days": password_links.invitation_tokens.max_age.days,
             "new": new,
         }
         return TemplateResponse(request, "admin/kokona/user/invitation.html", context)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from kokona import audit, invitations, lockout, step_up, two_factor
+from kokona import audit, lockout, password_links, step_up, two_factor
 from kokona.audit import Action
 from kokona.forms import PasswordConfirmForm, SignInForm, TokenForm
 from kokona.middleware import SESSION_AUTH_AT
@@ -91,15 +91,27 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_invalid(form)
 
 
-class InvitationView(auth_views.PasswordResetConfirmView):
-    """Set one's own password from an invitation or reset link, then the second factor.
+class PasswordResetView(auth_views.PasswordResetView):
+    """「パスワードをお忘れの方」: a link by email, the same answer whether or not the address is
+    known. The link sets a new password; the second factor is still asked after it."""
+
+    form_class = password_links.AuditedPasswordResetForm
+    token_generator = password_links.reset_tokens
+    template_name = "kokona/password_reset.html"
+    email_template_name = "kokona/password_reset_email.txt"
+    subject_template_name = "kokona/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """Set one's own password from an invitation or a reset link; the second factor comes next.
 
     Django's view: the token leaves the URL before the form is shown (no leak through Referer)
     and stops working once the password is set.
     """
 
-    template_name = "kokona/invitation.html"
-    token_generator = invitations.invitation_tokens
+    template_name = "kokona/password_set.html"
+    token_generator = password_links.invitation_tokens
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("home")

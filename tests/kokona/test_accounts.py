@@ -185,3 +185,81 @@ def test_only_supervisors_invite(client_as, persona, counselor):
 
     assert response.status_code in (302, 403)
     assert not mail.outbox
+
+
+class TestPasswordReset:
+    def ask(self, email: str):
+        return https_client().post(reverse("password_reset"), {"email": email})
+
+    def test_the_sign_in_page_offers_it(self, client, db):
+        assert reverse("password_reset") in client.get(reverse("login")).content.decode()
+
+    def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(self, counselor):
+        counselor.email = "sakura@example.jp"
+        counselor.save()
+
+        known = self.ask("sakura@example.jp")
+        unknown = self.ask("nobody@example.jp")
+
+        assert known.status_code == unknown.status_code == 302
+        assert known["Location"] == unknown["Location"]
+        assert len(mail.outbox) == 1
+        assert AuditEvent.objects.filter(
+            object_id=str(counselor.pk), detail__reset_requested=True
+        ).exists()
+
+    def reset_link(self, counselor) -> str:
+        counselor.email = "sakura@example.jp"
+        counselor.save()
+        self.ask("sakura@example.jp")
+        return re.search(r"https?://[^/]+(/password-reset/\S+/)", mail.outbox[0].body)[1]
+
+    def test_the_link_sets_a_password_once_and_the_code_is_still_asked(self, counselor):
+        add_authenticator(counselor)
+        link = self.reset_link(counselor)
+        browser = https_client()
+
+        form_url = browser.get(link, follow=True).redirect_chain[-1][0]
+        response = browser.post(
+            form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+        )
+
+        counselor.refresh_from_db()
+        assert counselor.check_password(NEW_PASSWORD)
+        assert response.redirect_chain[-1][0].startswith(reverse("two_factor_verify"))
+        assert browser.get("/consultations/").status_code == 302
+        again = https_client().get(link, follow=True).content.decode()
+        assert 'name="new_password1"' not in again
+        assert AuditEvent.objects.filter(
+            actor=counselor, detail__by_link=True, detail__fields=["password"]
+        ).exists()
+
+    def test_a_reset_link_expires_after_an_hour(self, counselor):
+        link = self.reset_link(counselor)
+
+        with time_machine.travel(dt.timedelta(minutes=61)):
+            late = https_client().get(link, follow=True).content.decode()
+
+        assert 'name="new_password1"' not in late
+
+    def test_an_invitation_link_is_not_a_reset_link(self, client_as, counselor):
+        response = client_as("supervisor").post(
+            reverse("admin:kokona_user_invite", args=[counselor.pk])
+        )
+        token_path = invitation_link(response).removeprefix("/invitation/")
+
+        page = https_client().get(f"/password-reset/{token_path}", follow=True).content.decode()
+
+        assert 'name="new_password1"' not in page
+
+    def test_a_supervisor_forces_a_reset(self, client_as, counselor):
+        her = sign_in(https_client(), counselor)
+
+        response = client_as("supervisor").post(
+            reverse("admin:kokona_user_invite", args=[counselor.pk]), {"force_reset": "1"}
+        )
+
+        counselor.refresh_from_db()
+        assert not counselor.has_usable_password()
+        assert her.get("/consultations/")["Location"].startswith("/login/")
+        assert "/invitation/" in invitation_link(response)

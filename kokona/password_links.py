@@ -1,4 +1,4 @@
-"""Invitations and password links: the owner of an account sets her own password.
+"""Invitation and reset links: the owner of an account sets her own password.
 
 Nobody chooses a password for someone else. A supervisor who creates an account, or whose
 colleague has forgotten her password, issues a link instead: shown once to the supervisor (to
@@ -7,9 +7,12 @@ hand over in person) and mailed when the account has an email address. The link 
 factor is still asked afterwards.
 """
 
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -38,7 +41,9 @@ class ExpiringTokenGenerator(PasswordResetTokenGenerator):
         return self._num_seconds(self._now()) - issued <= self.max_age.total_seconds()
 
 
-invitation_tokens = ExpiringTokenGenerator("kokona.invitations.invitation", timedelta(days=3))
+invitation_tokens = ExpiringTokenGenerator("kokona.password_links.invitation", timedelta(days=3))
+# A reset she asked for herself, by email: short-lived, since the mailbox may be shared.
+reset_tokens = ExpiringTokenGenerator("kokona.password_links.reset", timedelta(hours=1))
 
 
 def invitation_url(request: HttpRequest, user: User) -> str:
@@ -47,13 +52,18 @@ def invitation_url(request: HttpRequest, user: User) -> str:
     return request.build_absolute_uri(reverse("invitation", args=[uid, token]))
 
 
-def invite(request: HttpRequest, user: User) -> str:
+def invite(request: HttpRequest, user: User, *, force_reset: bool = False) -> str:
     """Issue a link with which `user` sets her own password; mail it if she has an address.
 
+    With `force_reset` her present password stops working first (and with it every session).
     Returns the link, to be shown once to the supervisor who asked for it and never stored.
     """
+    if force_reset:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
     url = invitation_url(request, user)
-    audit.record(request, audit.Action.CREATE, user, detail={"invitation": True})
+    detail = {"invitation": True, "force_reset": force_reset}
+    audit.record(request, audit.Action.CREATE, user, detail=detail)
     if user.email:
         transaction.on_commit(lambda: _mail(user, url))
     return url
@@ -72,3 +82,17 @@ def _mail(user: User, url: str) -> None:
         settings.DEFAULT_FROM_EMAIL,
         [user.email],
     )
+
+
+class AuditedPasswordResetForm(PasswordResetForm):
+    """Django's reset request: the same answer whether or not the address is known; each link
+    mailed to an account is audited against it."""
+
+    def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]
+        for user in super().get_users(email):
+            audit.record(self.request, audit.Action.UPDATE, user, detail={"reset_requested": True})
+            yield user
+
+    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:  # type: ignore[override]
+        self.request = request
+        super().save(*args, request=request, **kwargs)  # type: ignore[misc]
