@@ -270,11 +270,19 @@ def note_model() -> type[models.Model]:
     return Note
 
 
+def create_temporary_table(model: type[models.Model]) -> None:
+    """The table of a throwaway model, as a temporary table: tests run as the app's role, which
+    may create no table, only temporary ones. It is gone when the test's transaction ends."""
+    with connection.schema_editor(collect_sql=True) as editor:
+        editor.create_model(model)
+    with connection.cursor() as cursor:
+        for statement in editor.collected_sql:
+            cursor.execute(statement.replace("CREATE TABLE", "CREATE TEMPORARY TABLE", 1))
+
+
 @pytest.fixture
 def note_table(db, note_model) -> type[models.Model]:
-    # Created inside the test's transaction, so it is gone when the test ends.
-    with connection.schema_editor() as editor:
-        editor.create_model(note_model)
+    create_temporary_table(note_model)
     return note_model
 
 
@@ -378,8 +386,7 @@ def test_a_copy_on_a_history_model_reads_what_the_tracked_model_wrote(note_table
                 app_label = "kokona"
                 db_table = "test_crypto_noteevent"
 
-    with connection.schema_editor() as editor:
-        editor.create_model(NoteEvent)
+    create_temporary_table(NoteEvent)
     note_table.objects.create(body=SECRET)
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO test_crypto_noteevent (body) SELECT body FROM test_crypto_note")
