@@ -124,6 +124,14 @@ def create_app_role_if_missing(conn: psycopg.Connection) -> bool:
 # Audit and history tables
 
 
+def _refuses_updates(trigger: pgtrigger.Trigger) -> bool:
+    return (
+        isinstance(trigger, pgtrigger.Protect)
+        and trigger.operation is not None
+        and pgtrigger.Update in trigger.operation
+    )
+
+
 def protecting_triggers(model: type[models.Model]) -> list[str]:
     """The URIs (for `pgtrigger.ignore`) of the Protect triggers that refuse updates of `model`'s
     table, a proxy's included."""
@@ -131,9 +139,7 @@ def protecting_triggers(model: type[models.Model]) -> list[str]:
     return sorted(
         trigger.get_uri(registered)
         for registered, trigger in pgtrigger.registered()
-        if registered._meta.db_table == table
-        and isinstance(trigger, pgtrigger.Protect)
-        and pgtrigger.Update in trigger.operation
+        if registered._meta.db_table == table and _refuses_updates(trigger)
     )
 
 
@@ -150,8 +156,7 @@ def is_append_only(model: type[models.Model]) -> bool:
     table = model._meta.db_table
     return any(
         registered._meta.db_table == table
-        and isinstance(trigger, pgtrigger.Protect)
-        and pgtrigger.Update in trigger.operation
+        and _refuses_updates(trigger)
         and trigger.condition is None
         for registered, trigger in pgtrigger.registered()
     )
@@ -207,7 +212,9 @@ def grant_app_role(using: str = DEFAULT_DB_ALIAS) -> Grants:
                 else sql.Identifier(value)
                 for key, value in names.items()
             }
-            cursor.execute(sql.SQL(template).format(role=sql.Identifier(role), **parts).as_string(pg))
+            cursor.execute(
+                sql.SQL(template).format(role=sql.Identifier(role), **parts).as_string(pg)
+            )
 
         cursor.execute("SELECT current_database(), current_schema()")
         database, schema = cursor.fetchone()
@@ -257,9 +264,7 @@ def _warnings(cursor: CursorWrapper, *, role: str, superuser: bool, schema: str)
     if owned:
         warnings.append(f"{role} owns {owned} tables: an owner can alter them and their triggers.")
     if owner_role():
-        cursor.execute(
-            "SELECT pg_has_role(%s, %s, 'MEMBER')", [role, owner_role()]
-        )
+        cursor.execute("SELECT pg_has_role(%s, %s, 'MEMBER')", [role, owner_role()])
         if cursor.fetchone()[0]:
             warnings.append(f"{role} is a member of the owner's role {owner_role()}.")
     return warnings

@@ -104,9 +104,7 @@ FORM_RENDERER = "kokona.forms.FormRenderer"
 # given neither, this machine's PostgreSQL with the roles `make run` uses.
 _DATABASE_URL = env.str("DATABASE_URL", default="")
 DATABASES = {
-    "default": env.db_url_config(
-        _DATABASE_URL or "postgres://kokona_app@127.0.0.1:5432/kokona"
-    ),
+    "default": env.db_url_config(_DATABASE_URL or "postgres://kokona_app@127.0.0.1:5432/kokona"),
 }
 MIGRATE_DATABASE = env.db_url_config(
     env.str(

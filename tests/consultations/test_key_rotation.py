@@ -20,7 +20,14 @@ from consultations.models import CaseStatusChange, ClientEvent, Referral, Suppor
 from kokona.crypto import key_id
 from kokona.management.commands.rotate_encryption_keys import count_by_key, encrypted_fields
 from kokona.models import AuditEvent
-from tests.conftest import PASSWORD, agency, load_reference_data, make_case, make_client, make_contact
+from tests.conftest import (
+    PASSWORD,
+    agency,
+    load_reference_data,
+    make_case,
+    make_client,
+    make_contact,
+)
 
 KEY_A = base64.b64encode(bytes(range(100, 132))).decode()
 KEY_B = base64.b64encode(bytes(range(140, 172))).decode()
@@ -156,7 +163,12 @@ def test_after_rotation_only_the_new_key_is_needed(
     data = json.loads(export.content)
     assert data["client"]["phone"] == "090-1111-2222"
     exported = json.dumps(data, ensure_ascii=False)
-    for text in ["継続して支援する", "就労相談の予約を取った", "転居のため終結", "家に居場所がない"]:
+    for text in [
+        "継続して支援する",
+        "就労相談の予約を取った",
+        "転居のため終結",
+        "家に居場所がない",
+    ]:
         assert text in exported
 
 

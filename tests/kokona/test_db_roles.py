@@ -20,8 +20,8 @@ from django.urls import reverse
 from consultations.models import Client, ClientEvent
 from kokona import audit
 from kokona.db_roles import (
-    append_only_models,
     app_role,
+    append_only_models,
     as_owner,
     owner_maintenance_connection,
     owner_role,
@@ -175,7 +175,7 @@ def metadata(context_id) -> dict:
 
 def test_a_history_context_may_gain_keys(context_id, counselor):
     query(
-        "UPDATE pghistory_context SET metadata = metadata || '{\"url\": \"/x/\"}' WHERE id = %s",
+        'UPDATE pghistory_context SET metadata = metadata || \'{"url": "/x/"}\' WHERE id = %s',
         [context_id],
     )
 

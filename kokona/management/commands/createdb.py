@@ -15,7 +15,9 @@ from kokona.db_roles import app_role, create_app_role_if_missing, owner_maintena
 
 
 class Command(BaseCommand):
-    help = "Create the configured PostgreSQL database and the app's login role if they do not exist."
+    help = (
+        "Create the configured PostgreSQL database and the app's login role if they do not exist."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         name = settings.DATABASES["default"]["NAME"]

@@ -15,6 +15,7 @@ trail records that it happened.
 import contextlib
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any, cast
 
 import pghistory
 import pgtrigger
@@ -25,6 +26,7 @@ from django.db import connection, models, transaction
 from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from psycopg import sql
 
 from kokona import audit
 from kokona.crypto import (
@@ -132,35 +134,40 @@ def rotate_append_only(model: Model, fields: list[EncryptedTextField]) -> int:
     # pgtrigger.ignore() with no URI would set every trigger aside: never that.
     ignoring = pgtrigger.ignore(*uris) if uris else contextlib.nullcontext()
     prefix = f"{VERSION}:{current_key_id()}:"
-    quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    pk_type = model._meta.pk.db_type(connection)
+    names = {
+        "table": sql.Identifier(model._meta.db_table),
+        "pk": sql.Identifier(cast(str, model._meta.pk.column)),
+    }
+    row_type = sql.SQL("(%s::{}, %s::text, %s::text)").format(
+        sql.SQL(model._meta.pk.db_type(connection) or "")
+    )
     rewritten: set[object] = set()
     with ignoring, connection.cursor() as cursor:
+        pg = connection.connection
         for field in fields:
-            column = quote(field.column)
-            after: list[object] = []
+            names["column"] = sql.Identifier(cast(str, field.column))
+            after: list[Any] = []
             while True:
                 # Values already under the current key are skipped: a second run has nothing to do.
-                cursor.execute(
-                    f"SELECT {pk}, {column} FROM {table} "  # noqa: S608
-                    f"WHERE {column} <> '' AND NOT starts_with({column}, %s) "
-                    + (f"AND {pk} > %s " if after else "")
-                    + f"ORDER BY {pk} LIMIT {BATCH_SIZE} FOR UPDATE",
-                    [prefix, *after],
+                select = sql.SQL(
+                    "SELECT {pk}, {column} FROM {table} "
+                    "WHERE {column} <> '' AND NOT starts_with({column}, %s) {after}"
+                    "ORDER BY {pk} LIMIT {limit} FOR UPDATE"
+                ).format(
+                    **names,
+                    after=sql.SQL("AND {pk} > %s ").format(**names) if after else sql.SQL(""),
+                    limit=sql.Literal(BATCH_SIZE),
                 )
+                cursor.execute(select.as_string(pg), [prefix, *after])
                 rows = cursor.fetchall()
                 if not rows:
                     break
-                values = [
-                    (key, old, _re_encrypt(old, context=field.context)) for key, old in rows
-                ]
-                placeholders = ", ".join([f"(%s::{pk_type}, %s::text, %s::text)"] * len(values))
-                cursor.execute(
-                    f"UPDATE {table} AS t SET {column} = v.new FROM (VALUES {placeholders}) "  # noqa: S608
-                    f"AS v(key, old, new) WHERE t.{pk} = v.key AND t.{column} = v.old",
-                    [item for row in values for item in row],
-                )
+                values = [(key, old, _re_encrypt(old, context=field.context)) for key, old in rows]
+                update = sql.SQL(
+                    "UPDATE {table} AS t SET {column} = v.new FROM (VALUES {rows}) "
+                    "AS v(key, old, new) WHERE t.{pk} = v.key AND t.{column} = v.old"
+                ).format(**names, rows=sql.SQL(", ").join([row_type] * len(values)))
+                cursor.execute(update.as_string(pg), [item for row in values for item in row])
                 if cursor.rowcount != len(values):
                     raise RotationError(_("a row changed while it was re-encrypted"))
                 rewritten.update(key for key, _, _ in values)
