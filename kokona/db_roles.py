@@ -226,6 +226,10 @@ def grant_app_role(using: str = DEFAULT_DB_ALIAS) -> Grants:
                 "`manage.py createdb` creates it."
             )
         warnings = _warnings(cursor, role=role, superuser=found[0], schema=schema)
+        # Migrated back, the code may know tables the database does not have (yet).
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [schema])
+        existing = {name for (name,) in cursor.fetchall()}
+        append_only = [table for table in append_only if table in existing]
 
         run("GRANT CONNECT ON DATABASE {database} TO {role}", database=database)
         run("GRANT USAGE ON SCHEMA {schema} TO {role}", schema=schema)
@@ -239,12 +243,13 @@ def grant_app_role(using: str = DEFAULT_DB_ALIAS) -> Grants:
         # Explicit, although REVOKE ALL came first: this is the promise the app's role lives by.
         if append_only:
             run("REVOKE UPDATE, DELETE, TRUNCATE ON {tables} FROM {role}", tables=append_only)
-        run("REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}", table=context_table)
-        run(
-            "GRANT UPDATE ({columns}) ON {table} TO {role}",
-            columns=list(CONTEXT_UPDATABLE_COLUMNS),
-            table=context_table,
-        )
+        if context_table in existing:
+            run("REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}", table=context_table)
+            run(
+                "GRANT UPDATE ({columns}) ON {table} TO {role}",
+                columns=list(CONTEXT_UPDATABLE_COLUMNS),
+                table=context_table,
+            )
         run(
             "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {table} FROM {role}",
             table=MigrationRecorder.Migration._meta.db_table,

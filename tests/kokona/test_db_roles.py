@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
 
-from consultations.models import Client, ClientEvent
+from consultations.models import Client, ClientEvent, Referral
 from kokona import audit
 from kokona.db_roles import (
     app_role,
@@ -28,7 +28,7 @@ from kokona.db_roles import (
 )
 from kokona.models import AuditEvent, UserGroupEvent
 from kokona.roles import Role
-from tests.conftest import load_reference_data, make_client, make_user
+from tests.conftest import agency, load_reference_data, make_case, make_client, make_user
 
 APPEND_ONLY_TABLES = [model._meta.db_table for model in append_only_models()]
 
@@ -44,6 +44,11 @@ def refused(sql: str, params: list[object] | None = None) -> str:
     with pytest.raises(DatabaseError) as error, transaction.atomic():
         query(sql, params)
     return str(error.value)
+
+
+@pytest.fixture
+def case(counselor):
+    return make_case(assigned_to=counselor)
 
 
 @pytest.fixture
@@ -125,11 +130,19 @@ def test_history_context_may_only_have_its_metadata_updated(db):
 # What the attacker did with the superuser's rights, tried again with the app's
 
 
+def ignore_ids(label: str) -> list[str]:
+    """What pgtrigger.ignore() would set for every trigger of a model: each trigger's id, and its
+    table and id."""
+    ids = []
+    for model, trigger in pgtrigger.registered():
+        if model._meta.label == label:
+            pgid = trigger.get_pgid(model)
+            ids += [pgid, f"{model._meta.db_table}:{pgid}"]
+    return ids
+
+
 def test_ignoring_the_trigger_does_not_let_it_delete_audit_rows(event):
-    # What pgtrigger.ignore() sets: the trigger's id, and its table and id.
-    [(model, trigger)] = pgtrigger.registered("kokona.AuditEvent:append_only")
-    pgid = trigger.get_pgid(model)
-    ignore = f"{{kokona_auditevent:{pgid},{pgid}}}"
+    ignore = "{" + ",".join(ignore_ids("kokona.AuditEvent")) + "}"
 
     with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
         query("SET LOCAL pgtrigger.ignore = %s", [ignore])
@@ -374,3 +387,24 @@ def test_createdb_leaves_what_exists(throwaway_names):
             "SELECT rolconnlimit FROM pg_roles WHERE rolname = %s", [THROWAWAY_ROLE]
         ).fetchone()
     assert limit == (3,)
+
+
+# Rules that privileges cannot express (only some rows of a live table) hold against the app too
+
+
+def test_ignoring_the_trigger_does_not_let_it_delete_a_record_of_sharing(case, supervisor):
+    shared = Referral.objects.create(
+        case=case, agency=agency(), shares_information=True, consent_recorded=True
+    )
+    ignore = "{" + ",".join(ignore_ids("consultations.Referral")) + "}"
+
+    for statement in [
+        "DELETE FROM consultations_referral WHERE id = %s",
+        "UPDATE consultations_referral SET shares_information = false WHERE id = %s",
+    ]:
+        with pytest.raises(DatabaseError, match="provision"), transaction.atomic():
+            query("SET LOCAL pgtrigger.ignore = %s", [ignore])
+            query(statement, [shared.pk])
+
+    shared.refresh_from_db()
+    assert shared.shares_information
