@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "kokona.middleware.SessionLifetimeMiddleware",
     "kokona.middleware.TwoFactorMiddleware",
+    "kokona.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -141,8 +142,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Proxies in front of gunicorn whose X-Forwarded-For entries are trusted (kokona.client_address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "kokona.client_address.client_ip"
+# A username attacked from many addresses at once: locked for everyone at this many failures in
+# AXES_COOLOFF_TIME, and a supervisor is told (kokona.lockout).
+USERNAME_FAILURE_LIMIT = env.int("USERNAME_FAILURE_LIMIT", default=20)
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
 OTP_TOTP_ISSUER = "kokona"
@@ -157,6 +162,7 @@ SESSION_ABSOLUTE_LIFETIME = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", de
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "kokona.views.csrf_failure"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # Security headers. The CSP applies in development too, so a violation shows up early.

@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from kokona import views
 
+handler403 = "kokona.views.permission_denied"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.SignInView.as_view(), name="login"),
@@ -18,7 +20,9 @@ urlpatterns = [
         name="replace_authenticator",
     ),
     path("account/keep-alive/", views.keep_alive, name="keep_alive"),
+    path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
     path("no-role/", views.no_role, name="no_role"),
+    path("notices/<int:pk>/seen/", views.notice_seen, name="notice_seen"),
     path("healthz", views.healthz, name="healthz"),
     path("consultations/", include("consultations.urls")),
     path("supplies/", include("supplies.urls")),

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import importlib
+import re
 import time
 from collections.abc import Callable, Iterator
 
@@ -55,6 +56,7 @@ def make_user(username: str, *roles: Role, staff: bool = False, **fields: object
 # ends with a flush that empties them, so such tests load them again through `reference_data`.
 REFERENCE_DATA = [
     ("kokona.migrations.0002_roles", "create_roles"),
+    ("kokona.migrations.0005_notice", "grant"),
     ("reports.migrations.0002_targets_from_the_city", "add_targets"),
     ("reports.migrations.0003_supervisors_edit_targets", "grant"),
     ("consultations.migrations.0002_vocabularies", "add_vocabularies"),
@@ -91,6 +93,14 @@ def sign_in(client: Client, user: User) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def without_tokens(response) -> str:  # type: ignore[no-untyped-def]
+    """The page with its per-request CSRF token and CSP nonce blanked out, to compare two pages."""
+    html = response.content.decode()
+    return re.sub(
+        r'("X-CSRFToken": "|nonce="|name="csrfmiddlewaretoken" value=")[^"]+', r"\1", html
+    )
 
 
 def https_client() -> Client:

@@ -39,7 +39,7 @@ DROP FUNCTION kokona_keep_provision_records();
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0004_contact_case_latest_index'),
+        ('consultations', '0005_encrypt_area_and_role_taken'),
     ]
 
     operations = [

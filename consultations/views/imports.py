@@ -35,7 +35,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         else:
             data = upload.read()
             try:
-                imports.plan(data)
+                imports.plan(data, by=user)
             except ImportRefused as refused:
                 problems = imports.refusal_lines(refused)
             else:
@@ -77,7 +77,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """What the file would add; confirming writes it all, or nothing if it no longer fits."""
     batch = _get_batch_for_user(request, pk)
     try:
-        plan = imports.plan(bytes.fromhex(batch.content))
+        plan = imports.plan(bytes.fromhex(batch.content), by=user_of(request))
     except ImportRefused as refused:
         batch.discard()
         context = {

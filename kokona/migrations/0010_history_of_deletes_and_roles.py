@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('admin', '0003_logentry_add_action_flag_choices'),
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('kokona', '0004_user_manager_npo_staff'),
+        ('kokona', '0006_user_session_epoch_and_own_password'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='user',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "kokona_userevent" ("date_joined", "display_name", "email", "first_name", "id", "is_active", "is_staff", "is_superuser", "last_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "username") VALUES (OLD."date_joined", OLD."display_name", OLD."email", OLD."first_name", OLD."id", OLD."is_active", OLD."is_staff", OLD."is_superuser", OLD."last_name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."username"); RETURN NULL;', hash='8d895696158faafb1fc3537da6b89bccb98e8c11', operation='DELETE', pgid='pgtrigger_delete_delete_76d63', table='kokona_user', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "kokona_userevent" ("date_joined", "display_name", "email", "first_name", "id", "is_active", "is_staff", "is_superuser", "last_name", "must_change_password", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "session_epoch", "username") VALUES (OLD."date_joined", OLD."display_name", OLD."email", OLD."first_name", OLD."id", OLD."is_active", OLD."is_staff", OLD."is_superuser", OLD."last_name", OLD."must_change_password", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."session_epoch", OLD."username"); RETURN NULL;', hash='a5e7d6b476235f15bd314fc5cf168577562045ed', operation='DELETE', pgid='pgtrigger_delete_delete_76d63', table='kokona_user', when='AFTER')),
         ),
         migrations.AddField(
             model_name='usergroupevent',

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from consultations.models import Client, Contact
+from consultations.forms import ActivityForm, ClientForm
+from consultations.models import Client, Contact, SupportActivity
 from kokona.crypto import DecryptionError
 from tests.conftest import make_case, make_client, make_contact
 
@@ -45,6 +46,47 @@ def test_the_tables_hold_no_plaintext(woman):
         assert secret not in clients and secret not in history
     assert "夫が怖くて" not in contacts
     assert "v1:" in clients
+
+
+def raw_column(table: str, column: str) -> list[str]:
+    """What the database itself holds in `column`, cast to text: what a dump or a leak shows."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column}::text FROM {table}")  # noqa: S608 - fixed names in tests
+        return [value for (value,) in cursor.fetchall()]
+
+
+def test_her_area_and_the_role_she_took_are_ciphertext_in_tables_and_history(counselor):
+    woman = make_client("かな", area="釧路町遠矢")
+    woman.area = "白糠町"
+    woman.save()
+    SupportActivity.objects.create(
+        case=make_case(woman, assigned_to=counselor), kind="role", role_taken="ピアサポーター"
+    )
+
+    for table, column, secrets in [
+        ("consultations_client", "area", ["白糠町"]),
+        ("consultations_clientevent", "area", ["釧路町遠矢", "白糠町"]),
+        ("consultations_supportactivity", "role_taken", ["ピアサポーター"]),
+        ("consultations_supportactivityevent", "role_taken", ["ピアサポーター"]),
+    ]:
+        stored = raw_column(table, column)
+        assert stored and all(value.startswith("v1:") for value in stored), table
+        assert not any(secret in value for secret in secrets for value in stored), table
+    assert Client.objects.get().area == "白糠町"
+    assert SupportActivity.objects.get().role_taken == "ピアサポーター"
+
+
+def test_the_forms_still_take_one_line_of_at_most_60_characters(woman):
+    too_long = "釧" * 61
+    client_form = ClientForm({"nickname": "かな", "area": too_long, "version": "1"}, instance=woman)
+    activity_form = ActivityForm({"kind": "role", "done_on": "2026-11-20", "role_taken": too_long})
+
+    assert "area" in client_form.errors and "role_taken" in activity_form.errors
+    for field in [client_form["area"], activity_form["role_taken"]]:
+        assert '<input type="text"' in str(field) and 'maxlength="60"' in str(field)
+    assert ClientForm(
+        {"nickname": "かな", "area": "釧" * 60, "version": "1"}, instance=woman
+    ).is_valid()
 
 
 def test_the_application_reads_them_back(woman):

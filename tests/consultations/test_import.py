@@ -174,6 +174,11 @@ class TestUploadPage:
     ):
         return client.post(self.URL, {"file": SimpleUploadedFile(name, content, content_type)})
 
+    def test_the_page_warns_that_a_real_name_never_goes_in_the_client_column(self, client_as):
+        html = client_as("supervisor").get(self.URL).content.decode()
+
+        assert "相談者の列に本名は絶対に書かないでください。" in html
+
     def test_it_previews_then_imports_on_confirmation(self, client_as, counselor):
         client = client_as("supervisor")
 

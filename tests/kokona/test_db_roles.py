@@ -28,7 +28,14 @@ from kokona.db_roles import (
 )
 from kokona.models import AuditEvent, UserGroupEvent
 from kokona.roles import Role
-from tests.conftest import agency, load_reference_data, make_case, make_client, make_user
+from tests.conftest import (
+    PASSWORD,
+    agency,
+    load_reference_data,
+    make_case,
+    make_client,
+    make_user,
+)
 
 APPEND_ONLY_TABLES = [model._meta.db_table for model in append_only_models()]
 
@@ -268,6 +275,7 @@ def test_granting_and_taking_away_a_role_leaves_history(client_as, supervisor, c
                 "display_name": counselor.display_name,
                 "is_active": "on",
                 "groups": [group.pk for group in groups],
+                "confirm_password": PASSWORD,  # granting a role asks the granter's password
                 "date_joined_0": "2026-04-01",
                 "date_joined_1": "09:00:00",
             },
