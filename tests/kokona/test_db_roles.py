@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
+from psycopg.sql import SQL, Identifier
 
 from consultations.models import Client, ClientEvent, Referral
 from kokona import audit
@@ -351,48 +352,49 @@ def test_flush_empties_the_tables_as_the_owner(reference_data):
     assert not UserGroupEvent.objects.exists()
 
 
-THROWAWAY_ROLE = "kokona_test_throwaway_app"
-THROWAWAY_DATABASE = "kokona_test_throwaway"
-
-
 @pytest.fixture
-def throwaway_names(monkeypatch):
-    """DATABASE_URL naming a database and a role that do not exist; both dropped afterwards."""
+def throwaway(monkeypatch) -> tuple[str, str]:
+    """DATABASE_URL naming a database and a role that do not exist, both dropped afterwards.
+
+    Named after this run's test database, so that runs on other databases do not collide."""
     default = settings.DATABASES["default"]
-    monkeypatch.setitem(default, "NAME", THROWAWAY_DATABASE)
-    monkeypatch.setitem(default, "USER", THROWAWAY_ROLE)
+    database, role = f"{default['NAME']}_throwaway", f"{default['NAME']}_throwaway_app"
+    monkeypatch.setitem(default, "NAME", database)
+    monkeypatch.setitem(default, "USER", role)
     monkeypatch.setitem(default, "PASSWORD", "a throwaway password")
-    yield
+    yield database, role
     with owner_maintenance_connection() as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {THROWAWAY_DATABASE}")
-        conn.execute(f"DROP ROLE IF EXISTS {THROWAWAY_ROLE}")
+        conn.execute(SQL("DROP DATABASE IF EXISTS {}").format(Identifier(database)))
+        conn.execute(SQL("DROP ROLE IF EXISTS {}").format(Identifier(role)))
 
 
-def test_createdb_creates_the_database_and_the_app_role(throwaway_names):
+def test_createdb_creates_the_database_and_the_app_role(throwaway):
+    database, role = throwaway
+
     call_command("createdb", stdout=io.StringIO())
 
     with owner_maintenance_connection() as conn:
-        role = conn.execute(
+        attributes = conn.execute(
             "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolpassword IS NOT NULL "
             "FROM pg_authid WHERE rolname = %s",
-            [THROWAWAY_ROLE],
+            [role],
         ).fetchone()
         database_owner = conn.execute(
-            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s",
-            [THROWAWAY_DATABASE],
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [database]
         ).fetchone()
-    assert role == (True, False, False, False, True)
+    assert attributes == (True, False, False, False, True)
     assert database_owner == (owner_role(),)
 
 
-def test_createdb_leaves_what_exists(throwaway_names):
+def test_createdb_leaves_what_exists(throwaway):
+    _, role = throwaway
     call_command("createdb", stdout=io.StringIO())
 
     with owner_maintenance_connection() as conn:
-        conn.execute(f"ALTER ROLE {THROWAWAY_ROLE} CONNECTION LIMIT 3")
+        conn.execute(SQL("ALTER ROLE {} CONNECTION LIMIT 3").format(Identifier(role)))
         call_command("createdb", stdout=io.StringIO())
         limit = conn.execute(
-            "SELECT rolconnlimit FROM pg_roles WHERE rolname = %s", [THROWAWAY_ROLE]
+            "SELECT rolconnlimit FROM pg_roles WHERE rolname = %s", [role]
         ).fetchone()
     assert limit == (3,)
 
