@@ -4,6 +4,7 @@ from datetime import timedelta
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
@@ -108,6 +109,33 @@ class User(AbstractUser):
         if self.is_staff:
             return reverse("admin:index")
         return reverse("no_role")
+
+
+@pghistory.track(
+    pghistory.InsertEvent("group.add"),
+    pghistory.DeleteEvent("group.remove"),
+    obj_field=None,  # Django allows no foreign key to an auto-created through model
+    model_name="UserGroupEvent",
+)
+class UserGroup(User.groups.through):  # type: ignore[misc,name-defined]
+    """A user's membership of a group, i.e. of a role: tracked so that granting or taking away a
+    role leaves history with who did it, not only the admin's log. A proxy, because the table is
+    Django's auto-created one; pghistory installs its triggers on that table."""
+
+    class Meta:
+        proxy = True
+
+
+class AdminLogEntry(LogEntry):
+    """The Django admin's log, protected like the audit trail: the database refuses to change or
+    delete a row. A proxy only carries the trigger (pgtrigger installs it on the admin's table);
+    the admin keeps writing through LogEntry."""
+
+    class Meta:
+        proxy = True
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
 
 
 class AuditEvent(models.Model):

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import pghistory
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -97,9 +98,21 @@ TEMPLATES = [
 
 FORM_RENDERER = "kokona.forms.FormRenderer"
 
+# Two roles (kokona/db_roles.py): the app connects as DATABASE_URL's login role, which owns nothing
+# and cannot change or delete audit and history rows; migrate, flush, createdb and key rotation
+# connect as the owner of MIGRATE_DATABASE_URL (its user, password, host and port; the database is
+# always DATABASE_URL's). Given DATABASE_URL alone, that one role does both (a single-role install);
+# given neither, this machine's PostgreSQL with the roles `make run` uses.
+_DATABASE_URL = env.str("DATABASE_URL", default="")
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/kokona"),
+    "default": env.db_url_config(_DATABASE_URL or "postgres://kokona_app@127.0.0.1:5432/kokona"),
 }
+MIGRATE_DATABASE = env.db_url_config(
+    env.str(
+        "MIGRATE_DATABASE_URL",
+        default=_DATABASE_URL or "postgres://postgres@127.0.0.1:5432/kokona",
+    )
+)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -204,7 +217,13 @@ STORAGES = {
     },
 }
 
-# History (django-pghistory): event tables refuse updates and deletes.
+# History (django-pghistory): every tracked model records inserts, updates and deletes (a deleted
+# row's last state stays), and event tables refuse updates and deletes.
+PGHISTORY_DEFAULT_TRACKERS = (
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 PGHISTORY_APPEND_ONLY = True
 
 # Encryption at rest of the most sensitive fields (contact handles, free-text notes): its own keys,

@@ -4,7 +4,7 @@ import datetime as dt
 import importlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.contrib.auth.models import Group
@@ -12,7 +12,9 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import DjangoDbBlocker
 
+from kokona.db_roles import as_owner, create_app_role_if_missing, owner_maintenance_connection
 from kokona.fiscal import JST
 from kokona.middleware import SESSION_AUTH_AT
 from kokona.models import User
@@ -104,6 +106,36 @@ def without_tokens(response) -> str:  # type: ignore[no-untyped-def]
 def https_client() -> Client:
     # In production TLS ends at the proxy, which says so in X-Forwarded-Proto.
     return Client(headers={"X-Forwarded-Proto": "https"})
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: DjangoDbBlocker,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+) -> Iterator[None]:
+    """pytest-django's test database, created and migrated as the owner (MIGRATE_DATABASE_URL);
+    then every test runs as the app's role (DATABASE_URL), which proves its privileges suffice.
+
+    The app's login role is created first when missing, as `manage.py createdb` would.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    keepdb = django_db_keepdb and not django_db_createdb
+    with owner_maintenance_connection() as conn:
+        create_app_role_if_missing(conn)
+    with django_db_blocker.unblock(), as_owner():
+        # kokona has one database and always migrates: its triggers live in migrations.
+        config = setup_databases(
+            verbosity=verbosity, interactive=False, aliases={"default"}, keepdb=keepdb
+        )
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock(), as_owner():
+            teardown_databases(config, verbosity=verbosity)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,21 +1,35 @@
 """The migration that encrypts a woman's area and the role she took, live and in history.
 
 It runs on the test database itself: back to before it, rows written as plain text the way the old
-code stored them, forward again. The test's transaction undoes it all afterwards.
+code stored them, forward again. Migrating alters tables, which only their owner may do, so these
+tests run as the owner, in a transaction that undoes it all afterwards.
 """
 
 import importlib
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from consultations.models import Client, SupportActivity
 from kokona.crypto import decrypt
-from tests.conftest import make_case, make_client
+from kokona.db_roles import as_owner
+from tests.conftest import load_reference_data, make_case, make_client
 
 NAME = "0005_encrypt_area_and_role_taken"
 migration = importlib.import_module(f"consultations.migrations.{NAME}")
+
+
+# Transactional, so that the owner's connection can be opened between transactions.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def as_the_owner(transactional_db):
+    with as_owner(), transaction.atomic():
+        load_reference_data()  # a transactional test may follow one that emptied every table
+        yield
+        transaction.set_rollback(True)
 
 
 def sql(query: str, params: list[object] | None = None) -> list[tuple]:
@@ -67,7 +81,7 @@ CLIENT_ROW = (
 
 
 @pytest.fixture
-def before_the_migration(db):
+def before_the_migration():
     """The database as it was before: plain columns, and rows the old code wrote into them (its
     history triggers copying each value into the history tables)."""
     migrate_to(previous_migration())
