@@ -25,5 +25,6 @@ COPY --from=build /venv /venv
 COPY --from=build /app /app
 USER kokona
 EXPOSE 8000
-# Migrations run as their own step before a new version starts: `python manage.py migrate`.
+# Migrations run as their own step before a new version starts, as the database owner:
+# `python manage.py migrate` with MIGRATE_DATABASE_URL set (compose.yaml's `migrate` service).
 CMD ["sh", "-c", "exec gunicorn kokona.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips ${FORWARDED_ALLOW_IPS:-127.0.0.1}"]

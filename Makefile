@@ -5,9 +5,12 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kokona
+# The app connects as kokona_app, a login role that owns nothing and cannot change or delete audit
+# and history rows; createdb, migrate and flush connect as the owner (kokona/db_roles.py).
+DATABASE_URL ?= postgres://kokona_app@127.0.0.1:5432/kokona
+MIGRATE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kokona
 PORT ?= 8000
-export DATABASE_URL
+export DATABASE_URL MIGRATE_DATABASE_URL
 
 # A Python 3.12 or newer: python3.13/python3.12/python3 on PATH, else one that pyenv holds.
 define FIND_PYTHON
@@ -60,7 +63,9 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# The test environment: production settings (DEBUG off) with throwaway keys.
+# The test environment: production settings (DEBUG off) with throwaway keys. Tests run as the app's
+# role (DATABASE_URL, exported above, like MIGRATE_DATABASE_URL: not spelled out here, so that make
+# never echoes a password); the owner creates and migrates the test database.
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-000000000000000000 \
 	ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	FIELD_ENCRYPTION_KEYS=QPaCesxTeYImx4MNKdXqHLMEjJify2UfiZfLutclfIE= FIELD_HASH_KEY=test-only-hash-key

@@ -23,6 +23,8 @@ os.environ.setdefault("FIELD_HASH_KEY", "bench-only-hash-key")
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kokona_bench"
 )
+# A throwaway database: one role creates, migrates and reads it (grants do not change timings).
+os.environ["MIGRATE_DATABASE_URL"] = os.environ["DATABASE_URL"]
 
 
 def main() -> None:

@@ -78,7 +78,7 @@ def main() -> None:
         raise SystemExit("the file is over the upload limit: fewer rows")
 
     started = time.perf_counter()
-    planned = imports.plan(data)
+    planned = imports.plan(data, by=supervisor)
     _step("preview (plan, in the upload request)", started, args.rows)
 
     batch = ImportBatch.objects.create(

@@ -161,22 +161,22 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, chosen_client: Client | None = None, **kwargs: Any
+    ) -> None:
+        """`chosen_client` is the woman the posted `client` id names, fetched by the view through
+        the access door (a form sent back with errors still shows whom it was about)."""
         self.user = user
+        self.chosen_client = chosen_client
         super().__init__(*args, **kwargs)
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.duplicates: list[Client] = []
-        self.chosen_client: Client | None = None
-        value = self.data.get("client", "") if self.is_bound else ""
-        if value.isdigit():
-            # Resolved now, so a form sent back with errors still shows whom it was about.
-            self.chosen_client = Client.objects.visible_to(user).filter(pk=value).first()
 
     def clean_client(self) -> str:
         value = self.cleaned_data["client"]
         if value in (NEW, ANONYMOUS):
             return value
-        if self.chosen_client is None:
+        if self.chosen_client is None or str(self.chosen_client.pk) != value:
             raise forms.ValidationError(_("Choose the person again."))
         return value
 
@@ -245,7 +245,7 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         }
         kind, handle = data.get("handle_kind"), data.get("handle", "").strip()
         if kind and handle:
-            fields[{"line": "line_id"}.get(kind, kind)] = handle
+            fields[Client.HANDLE_FIELDS[kind]] = handle
             fields[f"may_contact_by_{kind}"] = data.get("may_contact", False)
         return fields
 
@@ -426,6 +426,8 @@ class ActivityForm(ErrorSummaryFocusMixin, forms.ModelForm):
         widgets = {
             "kind": ChoiceChips,
             "done_on": DateInput(),
+            # Encrypted, so stored as text; one line of at most 60 characters (model max_length).
+            "role_taken": forms.TextInput,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
         error_messages = {"kind": {"required": _("Choose what kind of support it was.")}}
@@ -457,6 +459,8 @@ class ClientForm(ErrorSummaryFocusMixin, forms.ModelForm):
         ]
         widgets = {
             "age_band": ChoiceChips,
+            # Encrypted, so stored as text; one line of at most 60 characters (model max_length).
+            "area": forms.TextInput,
             "line_id": forms.TextInput(attrs={"autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),

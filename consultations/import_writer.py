@@ -34,7 +34,7 @@ from consultations.models import (
     Client,
     Contact,
 )
-from kokona import audit, importing
+from kokona import audit, importing, notices
 from kokona.csvio import ImportRefused
 from kokona.models import ImportBatch, User
 
@@ -44,7 +44,7 @@ CHUNK = 1000  # contacts a statement; progress is reported after each chunk
 
 
 @transaction.atomic
-def apply(plan: Plan, *, by: User | None, progress: Callable[[int], None] | None = None) -> int:
+def apply(plan: Plan, *, by: User, progress: Callable[[int], None] | None = None) -> int:
     """Write the planned contacts, oldest first, in one transaction; return how many were added.
 
     `progress` is told the number of rows written so far as the work goes on. History rows
@@ -61,9 +61,9 @@ def apply(plan: Plan, *, by: User | None, progress: Callable[[int], None] | None
         # slower as that queue grows (80,000 contacts: minutes). Checked per statement instead;
         # every parent is written before its children, so nothing here needs the deferral.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    with pghistory.context(user=by.pk if by is not None else None, importer="consultations"):
+    with pghistory.context(user=by.pk, importer="consultations"):
         women = _women(hers, by)
-        cases = _open_cases(hers, women)
+        cases = _open_cases(hers, women, by)
         agencies = _agencies(rows, by)
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
@@ -83,11 +83,13 @@ def apply(plan: Plan, *, by: User | None, progress: Callable[[int], None] | None
     return len(rows)
 
 
-def _women(hers: dict[str, list[Row]], by: User | None) -> dict[str, Client]:
+def _women(hers: dict[str, list[Row]], by: User) -> dict[str, Client]:
     """Each woman of the file: found by the keyed hash of her client text, or registered with
     the age band of her first row; then given the latest age band the file says."""
     refs = {text: client_ref(text) for text in hers}
-    found = {c.import_ref: c for c in Client.objects.filter(import_ref__in=refs.values())}
+    # `plan` refused the file if one of them is hidden from `by`: none gets a second record.
+    visible = Client.objects.visible_to(by)
+    found = {c.import_ref: c for c in visible.filter(import_ref__in=refs.values())}
     new = {
         text: Client(nickname=text, age_band=her[0].age_band, import_ref=refs[text], created_by=by)
         for text, her in hers.items()
@@ -111,15 +113,15 @@ def _women(hers: dict[str, list[Row]], by: User | None) -> dict[str, Client]:
     return women
 
 
-def _open_cases(hers: dict[str, list[Row]], women: dict[str, Client]) -> dict[str, Case]:
-    """Her open case (the latest, if several), or a new one in 受付 opened on her first contact
-    with its counselor in charge."""
+def _open_cases(hers: dict[str, list[Row]], women: dict[str, Client], by: User) -> dict[str, Case]:
+    """Her open case as `by` may see it (the latest, if several), or a new one in 受付 opened on
+    her first contact with its counselor in charge. A case hidden from `by` is never written
+    into: the supervisors are told, as `services._open_case_for` does on the record screen."""
+    her_open_cases = Case.objects.open().filter(client__in=women.values())
+    latest = ("client_id", "-opened_on", "-pk")
     open_cases = {
         case.client_id: case
-        for case in Case.objects.open()
-        .filter(client__in=women.values())
-        .order_by("client_id", "-opened_on", "-pk")
-        .distinct("client_id")
+        for case in her_open_cases.visible_to(by).order_by(*latest).distinct("client_id")
     }
     new = {
         text: Case(
@@ -135,10 +137,29 @@ def _open_cases(hers: dict[str, list[Row]], women: dict[str, Client]) -> dict[st
         CaseStatusChange(case=case, to_status=Case.Status.RECEIVED, changed_by=case.assigned_to)
         for case in new.values()
     )
+    # The door said no for these women: look past it only to tell a supervisor.
+    opened = {case.client_id: case for case in new.values()}
+    hidden = (
+        her_open_cases.filter(client__in=opened)
+        .exclude(pk__in=[case.pk for case in opened.values()])
+        .order_by(*latest)
+        .distinct("client_id")
+        .values_list("client_id", "pk")
+    )
+    for client_id, hidden_pk in hidden:
+        case = opened[client_id]
+        notices.notify_supervisors(
+            services.SECOND_OPEN_CASE,
+            target=case,
+            counselor=by.get_username(),
+            client=case.client.code,
+            case=f"#{case.pk}",
+            hidden=f"#{hidden_pk}",
+        )
     return {text: new.get(text) or open_cases[women[text].pk] for text in hers}
 
 
-def _agencies(rows: list[Row], by: User | None) -> dict[str, Agency]:
+def _agencies(rows: list[Row], by: User) -> dict[str, Agency]:
     """The agencies named in つなぎ先; a name not known yet is added for a supervisor to review."""
     names = {row.agency_name for row in rows if row.agency_name and row.client_text}
     known = {a.name: a for a in Agency.objects.filter(name__in=names)}
@@ -148,9 +169,7 @@ def _agencies(rows: list[Row], by: User | None) -> dict[str, Agency]:
     return known | {a.name: a for a in new}
 
 
-def _contacts(
-    chunk: list[Row], women: dict[str, Client], cases: dict[str, Case], by: User | None
-) -> None:
+def _contacts(chunk: list[Row], women: dict[str, Client], cases: dict[str, Case], by: User) -> None:
     contacts = Contact.objects.bulk_create(
         Contact(
             client=women.get(row.client_text),
@@ -173,7 +192,7 @@ def _contacts(
     audit.record_many(audit.Action.CREATE, ((c, {}) for c in contacts), user=by)
 
 
-def _carry_into_cases(hers: dict[str, list[Row]], cases: dict[str, Case], by: User | None) -> None:
+def _carry_into_cases(hers: dict[str, list[Row]], cases: dict[str, Case], by: User) -> None:
     """What her contacts tell her case: its first concern and its counselor when it has none,
     and every concern. One update for every group of cases with the same change."""
     through = Case.categories.through
@@ -233,7 +252,7 @@ def apply_batch(batch_id: int) -> str:
                 return "skipped"
             with importing.Progress(batch.pk) as progress:
                 progress.start(0)
-                planned = plan(bytes.fromhex(batch.content))
+                planned = plan(bytes.fromhex(batch.content), by=batch.uploaded_by)
                 progress.start(len(planned.rows))
                 added = apply(planned, by=batch.uploaded_by, progress=progress)
             batch.rows_total = len(planned.rows)

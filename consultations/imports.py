@@ -129,8 +129,9 @@ def client_ref(text: str) -> str:
     return keyed_hash(normalise(text), kind="text")
 
 
-def plan(data: bytes) -> Plan:
-    """Read and check the whole file; raise ImportRefused naming every bad cell."""
+def plan(data: bytes, *, by: User) -> Plan:
+    """Read and check the whole file as `by` would import it; raise ImportRefused naming every
+    bad cell."""
     rows = read(data, COLUMNS).rows
     channels, bands, concerns = (_by_label_and_code(m) for m in (Channel, AgeBand, ConcernCategory))
     staff = {u.username: u for u in User.objects.npo_staff()}
@@ -213,11 +214,31 @@ def plan(data: bytes) -> Plan:
     result.already_imported = len(done)
     result.rows = [row for row in result.rows if row.import_key not in done]
     texts = {row.client_text for row in result.rows if row.client_text}
+    refs = [client_ref(t) for t in texts]
     known = set(
-        Client.objects.filter(import_ref__in=[client_ref(t) for t in texts]).values_list(
-            "import_ref", flat=True
-        )
+        Client.objects.visible_to(by)
+        .filter(import_ref__in=refs)
+        .values_list("import_ref", flat=True)
     )
+    # Past the door on purpose: a woman hidden from `by` must not get a second record, and
+    # her rows must not be written into her cases under `by`'s name either.
+    hidden = set(Client.objects.filter(import_ref__in=refs).values_list("import_ref", flat=True))
+    hidden -= known
+    if hidden:
+        raise ImportRefused(
+            [
+                CellError(
+                    row.line,
+                    _NAMES["client"].name,
+                    _(
+                        "This person's record is restricted and cannot be imported under your"
+                        " name: ask a supervisor to import the file."
+                    ),
+                )
+                for row in result.rows
+                if row.client_text and client_ref(row.client_text) in hidden
+            ]
+        )
     result.known_clients = sum(1 for t in texts if client_ref(t) in known)
     result.new_clients = sorted(t for t in texts if client_ref(t) not in known)
     agencies = {row.agency_name for row in result.rows if row.agency_name}

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from consultations.models import (
     Agency,
@@ -23,7 +24,7 @@ from consultations.models import (
     Referral,
     SupportActivity,
 )
-from kokona import audit
+from kokona import audit, notices
 from kokona.audit import Action
 from kokona.models import User
 from kokona.roles import Role
@@ -52,11 +53,40 @@ def _save_versioned(record: Case | Client, expected_version: int, fields: dict) 
 
 
 @transaction.atomic
-def register_client(*, request: HttpRequest | None, by: User | None, **fields: object) -> Client:
+def register_client(*, request: HttpRequest | None, by: User, **fields: object) -> Client:
     client = Client(created_by=by, **fields)
     client.save()
     audit.record(request, Action.CREATE, client, user=by)
+    _tell_of_hidden_matches(client, by=by)
     return client
+
+
+def _tell_of_hidden_matches(client: Client, *, by: User) -> None:
+    """A new record whose handle is that of a woman hidden from `by`: the counselor is not told
+    (that would reveal the hidden woman), a supervisor is, so two records do not grow apart
+    unnoticed."""
+    visible = Client.objects.visible_to(by).values("pk")
+    for kind in Client.HANDLES:
+        digest = getattr(client, f"{kind}_hash")
+        if not digest:
+            continue
+        # Past the door on purpose: the answer goes to the supervisors only.
+        hidden = (
+            Client.objects.filter(**{f"{kind}_hash": digest})
+            .exclude(pk=client.pk)
+            .exclude(pk__in=visible)
+            .order_by("pk")
+        )
+        codes = [Client(pk=pk).code for pk in hidden.values_list("pk", flat=True)[:5]]
+        if codes:
+            notices.notify_supervisors(
+                HIDDEN_MATCH,
+                target=client,
+                counselor=by.get_username(),
+                client=client.code,
+                handle=Client.handle_label(kind),
+                matches="、".join(codes),
+            )
 
 
 @transaction.atomic
@@ -90,14 +120,41 @@ def likely_duplicates(
 # --- contacts ----------------------------------------------------------------------------------
 
 
-def _open_case_for(client: Client, *, counselor: User | None, opened_on: dt.date) -> Case:
-    """Her open case, or a new one in 受付 with this counselor in charge."""
-    case = client.cases.open().order_by("-opened_on", "-pk").first()
+# Messages to supervisors, shown translated on their home (kokona.notices).
+HIDDEN_MATCH = gettext_noop(
+    "%(counselor)s registered %(client)s, whose %(handle)s is that of %(matches)s: a woman hidden"
+    " from her by a restricted case. Check whether they are the same person."
+)
+SECOND_OPEN_CASE = gettext_noop(
+    "%(counselor)s recorded a contact for %(client)s and a new case %(case)s was opened, because"
+    " her open restricted case %(hidden)s is hidden from %(counselor)s."
+)
+
+
+def _open_case_for(client: Client, *, by: User, counselor: User | None, opened_on: dt.date) -> Case:
+    """Her open case as `by` may see it, or a new one in 受付 with this counselor in charge.
+
+    A case hidden from `by` (restricted, someone else's) is never written into: she gets a case
+    of her own with this counselor, and the supervisors are told quietly.
+    """
+    open_cases = client.cases.open().order_by("-opened_on", "-pk")
+    case = open_cases.visible_to(by).first()
     if case is None:
         case = Case.objects.create(client=client, assigned_to=counselor, opened_on=opened_on)
         CaseStatusChange.objects.create(
             case=case, to_status=Case.Status.RECEIVED, changed_by=counselor
         )
+        # The door was just asked and said no: look past it only to tell a supervisor.
+        hidden = open_cases.exclude(pk=case.pk).values_list("pk", flat=True).first()
+        if hidden is not None:
+            notices.notify_supervisors(
+                SECOND_OPEN_CASE,
+                target=case,
+                counselor=by.get_username(),
+                client=client.code,
+                case=f"#{case.pk}",
+                hidden=f"#{hidden}",
+            )
     return case
 
 
@@ -105,7 +162,7 @@ def _carry_into_case(
     case: Case,
     *,
     request: HttpRequest | None,
-    by: User | None,
+    by: User,
     counselor: User | None,
     categories: list[ConcernCategory],
     follow_up_due: dt.date | None,
@@ -139,7 +196,7 @@ def _carry_into_case(
 def record_contact(
     *,
     request: HttpRequest | None,
-    by: User | None,
+    by: User,
     counselor: User | None,
     client: Client | None,
     channel: Channel,
@@ -167,7 +224,7 @@ def record_contact(
         client = case.client
     elif client is not None:
         case = _open_case_for(
-            client, counselor=counselor, opened_on=timezone.localdate(occurred_at)
+            client, by=by, counselor=counselor, opened_on=timezone.localdate(occurred_at)
         )
     if case is not None:
         _carry_into_case(
@@ -308,7 +365,7 @@ def sharing_allowed(
 def refer_case(
     *,
     request: HttpRequest | None,
-    by: User | None,
+    by: User,
     case: Case,
     agency: Agency,
     stage: str = Referral.Stage.INFORMED,
@@ -319,11 +376,8 @@ def refer_case(
     notes: str = "",
 ) -> Referral:
     override = shares_information and not consent_recorded
-    if override and (
-        by is None
-        or not sharing_allowed(
-            shares_information=True, consent_recorded=False, by=by, override_reason=override_reason
-        )
+    if override and not sharing_allowed(
+        shares_information=True, consent_recorded=False, by=by, override_reason=override_reason
     ):
         raise ValidationError(
             _(

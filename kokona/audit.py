@@ -7,18 +7,13 @@ Never put what a woman said into `detail`: ids and field names only.
 from collections.abc import Iterable
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.db import models
 from django.http import HttpRequest
 
+from kokona.client_address import client_ip
 from kokona.models import AuditEvent, User
 
 Action = AuditEvent.Action
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as django-axes sees it, so lockouts and the trail agree."""
-    return get_client_ip_address(request) or None
 
 
 def record(

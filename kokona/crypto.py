@@ -17,8 +17,10 @@ Format. A stored value is text: ``v1:<key id>:<urlsafe base64 of nonce + ciphert
 
 Keys. ``FIELD_ENCRYPTION_KEYS`` is its own setting, never ``SECRET_KEY``: that one is rotated for
 other reasons and must not make the records unreadable. The first key encrypts; all of them decrypt.
-To rotate, put a new key first, keep the old ones after it and run ``rotate_encryption_keys``.
-History tables cannot be rewritten, so old keys stay for as long as their history is kept.
+To rotate, put a new key first, keep the old ones after it and run ``rotate_encryption_keys``: it
+re-encrypts every value, history included (append-only tables change by ciphertext only, as the
+database owner). Once it reports every value under the new key, remove the old keys, so that a
+leaked key stops mattering.
 
 Blind index. Ciphertext cannot be searched, so "have we heard from this number before?" compares
 ``keyed_hash`` values instead: an HMAC with ``FIELD_HASH_KEY`` over a normalised handle. Without

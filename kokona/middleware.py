@@ -93,6 +93,27 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
 
+class PasswordChangeRequiredMiddleware:
+    """A password someone else chose is changed at the first sign-in, before anything else."""
+
+    OPEN_PATHS = ("/account/password/", "/logout/", "/healthz")
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.must_change_password  # type: ignore[union-attr]
+            and not request.path.startswith(self.OPEN_PATHS)
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
+            messages.info(request, _("Someone else set your password. Choose your own now."))
+            return redirect("password_change")
+        return self.get_response(request)
+
+
 class HistoryContextMiddleware(pghistory.middleware.HistoryMiddleware):
     """Stamp every history row with the actor and the request id (ASVS 16.x)."""
 

@@ -1,14 +1,18 @@
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kokona.crypto import EncryptedTextField
@@ -30,8 +34,32 @@ class User(AbstractUser):
     """A person who signs in: NPO staff, city staff or a site manager. Roles are Django groups."""
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # Part of every session's hash: raised by the database when the user is deactivated, so her
+    # sessions end for good, even if she is activated again later (security.md #8).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Set when someone else chose her password (a superuser in the admin): she must choose her own
+    # at her next sign-in.
+    must_change_password = models.BooleanField(
+        _("must change password at next sign-in"), default=False
+    )
 
     objects = UserManager()  # type: ignore[misc]
+
+    class Meta(AbstractUser.Meta):
+        triggers = [
+            pgtrigger.Trigger(
+                name="end_sessions_on_deactivation",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update,
+                func="""
+                    NEW.session_epoch := GREATEST(NEW.session_epoch, OLD.session_epoch);
+                    IF OLD.is_active AND NOT NEW.is_active THEN
+                        NEW.session_epoch := NEW.session_epoch + 1;
+                    END IF;
+                    RETURN NEW;
+                """,
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.get_username()
@@ -57,6 +85,23 @@ class User(AbstractUser):
                 return role
         return None
 
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret: str | bytes | None = None) -> str:
+        """Django's hash of the password, with the session epoch: a new password or a
+        deactivation ends every session made before it."""
+        return salted_hmac(
+            "kokona.User.session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
     def get_home_url(self) -> str:
         role = self.primary_role
         if role is not None:
@@ -64,6 +109,33 @@ class User(AbstractUser):
         if self.is_staff:
             return reverse("admin:index")
         return reverse("no_role")
+
+
+@pghistory.track(
+    pghistory.InsertEvent("group.add"),
+    pghistory.DeleteEvent("group.remove"),
+    obj_field=None,  # Django allows no foreign key to an auto-created through model
+    model_name="UserGroupEvent",
+)
+class UserGroup(User.groups.through):  # type: ignore[misc,name-defined]
+    """A user's membership of a group, i.e. of a role: tracked so that granting or taking away a
+    role leaves history with who did it, not only the admin's log. A proxy, because the table is
+    Django's auto-created one; pghistory installs its triggers on that table."""
+
+    class Meta:
+        proxy = True
+
+
+class AdminLogEntry(LogEntry):
+    """The Django admin's log, protected like the audit trail: the database refuses to change or
+    delete a row. A proxy only carries the trigger (pgtrigger installs it on the admin's table);
+    the admin keeps writing through LogEntry."""
+
+    class Meta:
+        proxy = True
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
 
 
 class AuditEvent(models.Model):
@@ -197,3 +269,52 @@ class ImportBatch(models.Model):
 
     def discard(self) -> None:
         self.delete()
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def unseen(self) -> "NoticeQuerySet":
+        return self.filter(seen_at=None)
+
+
+class Notice(models.Model):
+    """Something a supervisor should know and the person who caused it should not be told:
+    a registration that matches a woman hidden from the counselor, a username attacked from many
+    addresses. Written only through `kokona.notices.notify_supervisors`.
+
+    `message` is an English msgid (marked with gettext_noop where it is defined) shown translated;
+    `params` fill it with codes, ids and usernames only, never what a woman said.
+    """
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    message = models.CharField(_("message"), max_length=300)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seen by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice to supervisors")
+        verbose_name_plural = _("notices to supervisors")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return gettext(self.message) % self.params
+
+    def mark_seen(self, *, by: User) -> None:
+        self.seen_by = by
+        self.seen_at = timezone.now()
+        self.save(update_fields=["seen_by", "seen_at"])

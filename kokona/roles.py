@@ -45,7 +45,7 @@ def role_required(
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Let through signed-in users holding one of `roles`; send others to sign in or refuse them.
 
-    A refusal is a 403 and leaves a `denied` audit event.
+    A refusal is a 403, which leaves a `denied` audit event (kokona.views.permission_denied).
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -58,10 +58,7 @@ def role_required(
 
                 return redirect_to_login(request.get_full_path())
             if not user.has_role(*roles):
-                from kokona import audit
-
-                audit.record(request, audit.Action.DENIED, detail={"path": request.path})
-                raise PermissionDenied
+                raise PermissionDenied  # audited by kokona.views.permission_denied
             return view(request, *args, **kwargs)
 
         wrapper.required_roles = roles  # type: ignore[attr-defined]

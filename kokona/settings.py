@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import pghistory
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "kokona.middleware.SessionLifetimeMiddleware",
     "kokona.middleware.TwoFactorMiddleware",
+    "kokona.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -99,9 +101,21 @@ TEMPLATES = [
 
 FORM_RENDERER = "kokona.forms.FormRenderer"
 
+# Two roles (kokona/db_roles.py): the app connects as DATABASE_URL's login role, which owns nothing
+# and cannot change or delete audit and history rows; migrate, flush, createdb and key rotation
+# connect as the owner of MIGRATE_DATABASE_URL (its user, password, host and port; the database is
+# always DATABASE_URL's). Given DATABASE_URL alone, that one role does both (a single-role install);
+# given neither, this machine's PostgreSQL with the roles `make run` uses.
+_DATABASE_URL = env.str("DATABASE_URL", default="")
 DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/kokona"),
+    "default": env.db_url_config(_DATABASE_URL or "postgres://kokona_app@127.0.0.1:5432/kokona"),
 }
+MIGRATE_DATABASE = env.db_url_config(
+    env.str(
+        "MIGRATE_DATABASE_URL",
+        default=_DATABASE_URL or "postgres://postgres@127.0.0.1:5432/kokona",
+    )
+)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -134,8 +148,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Proxies in front of gunicorn whose X-Forwarded-For entries are trusted (kokona.client_address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "kokona.client_address.client_ip"
+# A username attacked from many addresses at once: locked for everyone at this many failures in
+# AXES_COOLOFF_TIME, and a supervisor is told (kokona.lockout).
+USERNAME_FAILURE_LIMIT = env.int("USERNAME_FAILURE_LIMIT", default=20)
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
 OTP_TOTP_ISSUER = "kokona"
@@ -150,6 +168,7 @@ SESSION_ABSOLUTE_LIFETIME = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", de
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "kokona.views.csrf_failure"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # Security headers. The CSP applies in development too, so a violation shows up early.
@@ -213,7 +232,13 @@ STORAGES = {
     },
 }
 
-# History (django-pghistory): event tables refuse updates and deletes.
+# History (django-pghistory): every tracked model records inserts, updates and deletes (a deleted
+# row's last state stays), and event tables refuse updates and deletes.
+PGHISTORY_DEFAULT_TRACKERS = (
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 PGHISTORY_APPEND_ONLY = True
 
 # Encryption at rest of the most sensitive fields (contact handles, free-text notes): its own keys,

@@ -1,8 +1,10 @@
-"""The password, asked again before a sensitive step: changing a second factor, exporting a
-woman's whole record (ASVS 7.5.1, L3 step-up before export).
+"""The password, asked again before a sensitive step: changing a second factor or the password,
+granting a role, exporting a woman's whole record (ASVS 7.5.1, L3 step-up before export).
 
-Five wrong answers in half an hour close that step for the rest of the half hour, so a session
-left open on a shared computer cannot guess its way to an export. Each wrong answer is audited.
+Every form that checks the password counts toward one lock per user: five wrong answers in half
+an hour, whichever steps they were at, close every step for the rest of the half hour. A session
+left open on a shared computer cannot guess its way to an export, and the password-change form is
+no password oracle (security.md #31). Each wrong answer is audited.
 """
 
 from datetime import timedelta
@@ -20,13 +22,24 @@ LIMIT = 5
 WINDOW = timedelta(minutes=30)
 
 
-def _recent_refusals(user: User, step: str) -> int:
-    return AuditEvent.objects.filter(
+def locked(user: User) -> bool:
+    """Whether `user` gave the wrong password too often lately, at any step."""
+    refusals = AuditEvent.objects.filter(
         actor=user,
         action=AuditEvent.Action.DENIED,
-        detail__step_up=step,
+        detail__has_key="step_up",
         at__gte=timezone.now() - WINDOW,
-    ).count()
+    )
+    return refusals.count() >= LIMIT
+
+
+def locked_message() -> str:
+    return _("Too many wrong passwords. Try again in 30 minutes.")
+
+
+def refused(request: HttpRequest, *, step: str, target: models.Model | None = None) -> None:
+    """Record a wrong password at `step`: it counts toward the lock."""
+    audit.record(request, audit.Action.DENIED, target, detail={"step_up": step})
 
 
 def confirm_password(
@@ -38,10 +51,10 @@ def confirm_password(
 ) -> str | None:
     """None when the password was right; otherwise the message to show."""
     user: User = request.user  # type: ignore[assignment]
-    if _recent_refusals(user, step) >= LIMIT:
-        return _("Too many wrong passwords. Try again in 30 minutes.")
+    if locked(user):
+        return locked_message()
     form = PasswordConfirmForm(user, request.POST, prefix=prefix)
     if form.is_valid():
         return None
-    audit.record(request, audit.Action.DENIED, target, detail={"step_up": step})
+    refused(request, step=step, target=target)
     return str(form.errors["password"][0])

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
-from kokona import views
+from kokona import password_links, views
+
+handler403 = "kokona.views.permission_denied"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,7 +21,20 @@ urlpatterns = [
         name="replace_authenticator",
     ),
     path("account/keep-alive/", views.keep_alive, name="keep_alive"),
+    path("invitation/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="invitation"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        TemplateView.as_view(template_name="kokona/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordSetView.as_view(token_generator=password_links.reset_tokens),
+        name="password_reset_confirm",
+    ),
     path("no-role/", views.no_role, name="no_role"),
+    path("notices/<int:pk>/seen/", views.notice_seen, name="notice_seen"),
     path("healthz", views.healthz, name="healthz"),
     path("consultations/", include("consultations.urls")),
     path("supplies/", include("supplies.urls")),

@@ -7,10 +7,10 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from kokona import audit, step_up, two_factor
+from kokona import audit, lockout, password_links, step_up, two_factor
 from kokona.audit import Action
 from kokona.forms import PasswordConfirmForm, SignInForm, TokenForm
 from kokona.middleware import SESSION_AUTH_AT
-from kokona.models import User
+from kokona.models import Notice, User
+from kokona.roles import Role, role_required
 
 
 class SignInView(auth_views.LoginView):
@@ -38,9 +39,18 @@ class SignInView(auth_views.LoginView):
         audit.record(self.request, Action.LOGIN, detail={"step": "password"})
         return response
 
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        username = str(request.POST.get("username", ""))[:150]
+        if username and lockout.locked(username):
+            # Refused before the password is checked: a locked username is no password oracle.
+            audit.record(request, Action.DENIED, username=username, detail={"lockout": "username"})
+            return render(request, "registration/locked_out.html", {"everywhere": True}, status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         username = str(form.data.get("username", ""))[:150]
         audit.record(self.request, Action.FAILED_LOGIN, username=username)
+        lockout.failure_recorded(username)
         return super().form_invalid(form)
 
 
@@ -60,11 +70,63 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "kokona/password_change.html"
     success_url = reverse_lazy("account")
 
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if step_up.locked(request.user):  # type: ignore[arg-type]
+            # Refused before the current password is checked, so the form answers nothing.
+            messages.error(request, step_up.locked_message())
+            form = self.form_class(user=request.user)  # type: ignore[arg-type]
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
+        User.objects.filter(pk=form.user.pk).update(must_change_password=False)
         audit.record(self.request, Action.UPDATE, form.user, detail={"fields": ["password"]})
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
+        if "old_password" in form.errors:
+            step_up.refused(self.request, step="password-change")
+        return super().form_invalid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """「パスワードをお忘れの方」: a link by email, the same answer whether or not the address is
+    known. The link sets a new password; the second factor is still asked after it."""
+
+    form_class = password_links.AuditedPasswordResetForm
+    token_generator = password_links.reset_tokens
+    template_name = "kokona/password_reset.html"
+    email_template_name = "kokona/password_reset_email.txt"
+    subject_template_name = "kokona/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """Set one's own password from an invitation or a reset link; the second factor comes next.
+
+    Django's view: the token leaves the URL before the form is shown (no leak through Referer)
+    and stops working once the password is set.
+    """
+
+    template_name = "kokona/password_set.html"
+    token_generator = password_links.invitation_tokens
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        super().form_valid(form)
+        user: User = form.user
+        self.request.session[SESSION_AUTH_AT] = time.time()
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        audit.record(
+            self.request, Action.UPDATE, user, detail={"fields": ["password"], "by_link": True}
+        )
+        messages.success(self.request, _("Your password is set."))
+        # The second factor comes next: enrolment or a code, as the middleware asks.
+        return redirect(user.get_home_url())
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -82,8 +144,18 @@ def _verified(request: HttpRequest, device: object) -> None:
     request.session.cycle_key()
 
 
-# Set in the session once the password was asked again to replace the authenticator.
+# Set in the session (to the time) once the password was asked again to replace the
+# authenticator; it opens the enrolment page for a few minutes only.
 REPLACING_AUTHENTICATOR = "kokona_replacing_authenticator"
+REPLACING_AUTHENTICATOR_FOR = 10 * 60  # seconds
+
+
+def _replacing_authenticator(request: HttpRequest) -> bool:
+    started = request.session.get(REPLACING_AUTHENTICATOR)
+    if not isinstance(started, int | float) or time.time() - started > REPLACING_AUTHENTICATOR_FOR:
+        request.session.pop(REPLACING_AUTHENTICATOR, None)
+        return False
+    return True
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,7 +164,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: first sign-in, or a new phone after the password was re-entered."""
     user: User = request.user  # type: ignore[assignment]
     first_enrolment = not user_has_device(user)
-    replacing = user.is_verified() and request.session.get(REPLACING_AUTHENTICATOR)  # type: ignore[attr-defined]
+    replacing = user.is_verified() and _replacing_authenticator(request)  # type: ignore[attr-defined]
     if not (first_enrolment or replacing):
         return redirect("account" if user.is_verified() else "two_factor_verify")  # type: ignore[attr-defined]
     device = two_factor.pending_totp_device(user)
@@ -182,7 +254,7 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
     if refusal := step_up.confirm_password(request, step="authenticator", prefix="phone"):
         messages.error(request, refusal)
         return redirect("account")
-    request.session[REPLACING_AUTHENTICATOR] = True
+    request.session[REPLACING_AUTHENTICATOR] = time.time()
     return redirect("two_factor_setup")
 
 
@@ -203,6 +275,16 @@ def home(request: HttpRequest) -> HttpResponseRedirect:
     return redirect(request.user.get_home_url())  # type: ignore[union-attr]
 
 
+@require_POST
+@role_required(Role.SUPERVISOR)
+def notice_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supervisor has looked into a notice: it leaves the home page of every supervisor."""
+    notice = get_object_or_404(Notice.objects.unseen(), pk=pk)
+    notice.mark_seen(by=request.user)  # type: ignore[arg-type]
+    audit.record(request, Action.UPDATE, notice, detail={"fields": ["seen_at"]})
+    return redirect("home")
+
+
 @require_GET
 @login_required
 def no_role(request: HttpRequest) -> HttpResponse:
@@ -219,3 +301,15 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Every 403 of the site, the admin's included, leaves a `denied` audit event (ASVS 16.3.2)."""
+    audit.record(request, Action.DENIED, detail={"path": request.path})
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form without a valid CSRF token: refused, and audited like any refusal."""
+    audit.record(request, Action.DENIED, detail={"path": request.path, "csrf": reason[:100]})
+    return render(request, "403_csrf.html", status=403)

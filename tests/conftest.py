@@ -2,8 +2,9 @@
 
 import datetime as dt
 import importlib
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +16,9 @@ from django.test.client import MULTIPART_CONTENT
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import DjangoDbBlocker
 
+from kokona.db_roles import as_owner, create_app_role_if_missing, owner_maintenance_connection
 from kokona.fiscal import JST
 from kokona.middleware import SESSION_AUTH_AT
 from kokona.models import User
@@ -57,6 +60,7 @@ def make_user(username: str, *roles: Role, staff: bool = False, **fields: object
 # ends with a flush that empties them, so such tests load them again through `reference_data`.
 REFERENCE_DATA = [
     ("kokona.migrations.0002_roles", "create_roles"),
+    ("kokona.migrations.0005_notice", "grant"),
     ("reports.migrations.0002_targets_from_the_city", "add_targets"),
     ("reports.migrations.0003_supervisors_edit_targets", "grant"),
     ("consultations.migrations.0002_vocabularies", "add_vocabularies"),
@@ -121,9 +125,47 @@ def _has_file(data: object) -> bool:
     return any(hasattr(value, "read") for value in values)
 
 
+def without_tokens(response) -> str:  # type: ignore[no-untyped-def]
+    """The page with its per-request CSRF token and CSP nonce blanked out, to compare two pages."""
+    html = response.content.decode()
+    return re.sub(
+        r'("X-CSRFToken": "|nonce="|name="csrfmiddlewaretoken" value=")[^"]+', r"\1", html
+    )
+
+
 def https_client() -> Client:
     # In production TLS ends at the proxy, which says so in X-Forwarded-Proto.
     return BrowserClient(headers={"X-Forwarded-Proto": "https"})
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: DjangoDbBlocker,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+) -> Iterator[None]:
+    """pytest-django's test database, created and migrated as the owner (MIGRATE_DATABASE_URL);
+    then every test runs as the app's role (DATABASE_URL), which proves its privileges suffice.
+
+    The app's login role is created first when missing, as `manage.py createdb` would.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    keepdb = django_db_keepdb and not django_db_createdb
+    with owner_maintenance_connection() as conn:
+        create_app_role_if_missing(conn)
+    with django_db_blocker.unblock(), as_owner():
+        # kokona has one database and always migrates: its triggers live in migrations.
+        config = setup_databases(
+            verbosity=verbosity, interactive=False, aliases={"default"}, keepdb=keepdb
+        )
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock(), as_owner():
+            teardown_databases(config, verbosity=verbosity)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,10 +1,13 @@
 """相談: the women who consult, their cases and every exchange, referral and support activity.
 
-What a woman tells a counselor is 要配慮個人情報 (APPI). Contact handles and free text are encrypted
-at rest; every model holding them is tracked by pghistory; reads go through `visible_to(user)`.
+What a woman tells a counselor is 要配慮個人情報 (APPI). Every text she gives us is encrypted at rest
+(contact handles, free text, her area, the role she took), except her nickname, which must stay
+searchable and is never her real name (README, "Security and privacy"). Every model holding them is
+tracked by pghistory; reads go through `visible_to(user)`.
 """
 
 import datetime as dt
+from typing import cast
 
 import pghistory
 import pgtrigger
@@ -80,7 +83,11 @@ class Client(models.Model):
         AgeBand, verbose_name=_("age band"), on_delete=models.PROTECT, null=True, blank=True
     )
     under_18 = models.BooleanField(_("under 18"), default=False)
-    area = models.CharField(_("area"), max_length=60, blank=True)
+    # Where she lives can lead to her as surely as a phone number in a small town: encrypted.
+    # A TextField does not enforce max_length; it is there for the forms (one line, 60 at most).
+    area = EncryptedTextField(
+        _("area"), max_length=60, blank=True, context="consultations.client.area"
+    )
     household_notes = EncryptedTextField(
         _("household"), blank=True, context="consultations.client.household_notes"
     )
@@ -116,6 +123,8 @@ class Client(models.Model):
     objects = ClientQuerySet.as_manager()
 
     HANDLES = HANDLE_KINDS
+    # The field that holds each kind of handle.
+    HANDLE_FIELDS = {"line": "line_id", "email": "email", "phone": "phone"}
 
     class Meta:
         verbose_name = _("client")
@@ -145,8 +154,14 @@ class Client(models.Model):
         """The system code people quote instead of a name: C-00042."""
         return f"C-{self.pk:05d}" if self.pk else ""
 
+    @classmethod
+    def handle_label(cls, kind: str) -> str:
+        """What a kind of handle is called on screen: LINE ID, メールアドレス…"""
+        field = cast(models.Field, cls._meta.get_field(cls.HANDLE_FIELDS[kind]))
+        return str(field.verbose_name)
+
     def handle(self, kind: str) -> str:
-        return {"line": self.line_id, "email": self.email, "phone": self.phone}[kind]
+        return getattr(self, self.HANDLE_FIELDS[kind])
 
     def refresh_handle_hashes(self) -> None:
         """Recompute the lookup hashes from the handles; call before saving changed handles."""
@@ -522,11 +537,12 @@ class SupportActivity(models.Model):
         blank=True,
         related_name="+",
     )
-    role_taken = models.CharField(
+    role_taken = EncryptedTextField(
         _("role she took"),
         max_length=60,
         blank=True,
         help_text=_("e.g. peer supporter, volunteer, speaker"),
+        context="consultations.supportactivity.role_taken",
     )
     notes = EncryptedTextField(
         _("notes"), blank=True, context="consultations.supportactivity.notes"

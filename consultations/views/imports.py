@@ -38,7 +38,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         else:
             data = upload.read()
             try:
-                imports.plan(data)
+                imports.plan(data, by=user)
             except ImportRefused as refused:
                 problems = imports.refusal_lines(refused)
             else:
@@ -94,7 +94,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status != ImportBatch.Status.UPLOADED:
         return render(request, "consultations/import_status.html", _status_context(batch))
     try:
-        plan = imports.plan(bytes.fromhex(batch.content))
+        plan = imports.plan(bytes.fromhex(batch.content), by=user_of(request))
     except ImportRefused as refused:
         batch.discard()
         context = {

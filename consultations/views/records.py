@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consultations import queries, services
 from consultations.forms import NEW, QuickContactForm
-from consultations.views.common import user_of
+from consultations.views.common import get_client_for_user, user_of
 from kokona.roles import NPO_STAFF, Role, role_required
 
 # --- home and the quick form -------------------------------------------------------------------
@@ -30,7 +30,12 @@ def record_contact(request: HttpRequest) -> HttpResponse:
     """
     user = user_of(request)
     searching = "search" in request.POST
-    form = QuickContactForm(request.POST or None, user=user)
+    chosen = request.POST.get("client", "")
+    form = QuickContactForm(
+        request.POST or None,
+        user=user,
+        chosen_client=get_client_for_user(request, int(chosen)) if chosen.isdigit() else None,
+    )
     if request.method == "POST" and not searching and form.is_valid():
         contact = services.log_consultation(
             request=request,

@@ -13,7 +13,7 @@ def mark_applied(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kokona', '0004_user_manager_npo_staff'),
+        ('kokona', '0010_history_of_deletes_and_roles'),
     ]
 
     operations = [

@@ -145,6 +145,11 @@ class TestStatus:
 
         with pytest.raises(DatabaseError), transaction.atomic():
             CaseStatusChange.objects.filter(pk=change.pk).update(to_status="closed")
+        with pytest.raises(DatabaseError), transaction.atomic():
+            change.delete()
+
+        change.refresh_from_db()
+        assert change.to_status == "received"
 
 
 class TestVersionConflict:

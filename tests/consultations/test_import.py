@@ -180,6 +180,11 @@ class TestUploadPage:
     ):
         return client.post(self.URL, {"file": SimpleUploadedFile(name, content, content_type)})
 
+    def test_the_page_warns_that_a_real_name_never_goes_in_the_client_column(self, client_as):
+        html = client_as("supervisor").get(self.URL).content.decode()
+
+        assert "相談者の列に本名は絶対に書かないでください。" in html
+
     def test_it_previews_then_queues_the_import_on_confirmation(self, client_as, counselor):
         client = client_as("supervisor")
 
@@ -262,12 +267,6 @@ class TestWhatThePreviewMustCatch:
         assert len(filler.encode()) > 4096
         assert "102行目「相談者」" in str(error.value) and "制御文字" in str(error.value)
         assert not Contact.objects.exists()
-
-
-def test_the_upload_page_warns_that_real_names_never_go_in_the_client_column(client_as, db):
-    html = client_as("supervisor").get(reverse("consultations:import")).content.decode()
-
-    assert "本名は決して入れないでください" in html
 
 
 class TestWhatAnImportWrites:
@@ -357,7 +356,7 @@ class TestWhatAnImportWrites:
             return (HEADER + "\n".join(lines) + "\n").encode()
 
         def queries(data: bytes) -> int:
-            planned = imports.plan(data)
+            planned = imports.plan(data, by=supervisor)
             with CaptureQueriesContext(connection) as captured:
                 import_writer.apply(planned, by=supervisor)
             return len(captured)

@@ -60,7 +60,7 @@ def test_the_supervisors_home_is_flat_as_the_team_grows(client_as, counselor, su
     add_work(counselor, 49)
     fifty = queries_for(client, reverse("consultations:home"))
 
-    assert one == fifty == 14  # a counselor's 12 and the team's two lists
+    assert one == fifty == 15  # a counselor's 12, the team's two lists and the notices
 
 
 def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):

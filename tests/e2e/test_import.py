@@ -22,7 +22,7 @@ def test_the_import_page_follows_the_worker(
     csv.write_bytes((HEADER + ROWS).encode("cp932"))
 
     page.goto(f"{site}/consultations/import/")
-    expect(page.get_by_text("本名は決して入れないでください")).to_be_visible()
+    expect(page.get_by_text("相談者の列に本名は絶対に書かないでください。")).to_be_visible()
     page.get_by_label("CSVファイル").set_input_files(str(csv))
     page.get_by_role("button", name="ファイルを確認").click()
     page.get_by_role("button", name="4件を取り込む").click()

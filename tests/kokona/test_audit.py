@@ -70,6 +70,8 @@ def test_audit_rows_cannot_be_changed_in_sql_either(event):
             "UPDATE kokona_auditevent SET username = 'someone' WHERE id = %s", [event.pk]
         )
 
+    assert AuditEvent.objects.get(pk=event.pk).username == event.username
+
 
 def test_bulk_updates_of_users_leave_history_with_actor_and_request(counselor, supervisor):
     with pghistory.context(user=supervisor.pk, request_id="r-1"):
@@ -88,6 +90,8 @@ def test_history_rows_cannot_be_changed(counselor):
         UserEvent.objects.filter(pk=row.pk).update(username="someone")
     with pytest.raises(DatabaseError), transaction.atomic():
         row.delete()
+
+    assert UserEvent.objects.get(pk=row.pk).username == counselor.username
 
 
 def test_a_change_through_a_request_carries_its_request_id(client_as, supervisor, counselor):

@@ -106,10 +106,13 @@ def test_make_run_explains_how_to_get_postgresql_when_none_answers(settings, mon
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    monkeypatch.setitem(settings.DATABASES["default"], "PORT", "1")  # nothing listens there
+    # Nothing listens there; createdb connects as the owner.
+    monkeypatch.setitem(settings.DATABASES["default"], "PORT", "1")
+    monkeypatch.setitem(settings.MIGRATE_DATABASE, "PORT", "1")
 
     with pytest.raises(CommandError) as error:
         call_command("createdb")
 
     assert "apt-get install postgresql" in str(error.value)
     assert "DATABASE_URL" in str(error.value)
+    assert "MIGRATE_DATABASE_URL" in str(error.value)

@@ -5,6 +5,7 @@ import datetime as dt
 import time_machine
 from django.urls import reverse
 
+from kokona.models import User
 from tests.conftest import PASSWORD, https_client, sign_in
 
 
@@ -78,3 +79,33 @@ def test_a_password_change_ends_the_other_sessions(counselor):
     assert response.status_code == 302
     assert mine.get("/consultations/").status_code == 200
     assert other.get("/consultations/")["Location"].startswith("/login/")
+
+
+def test_reactivation_does_not_revive_old_sessions(client, counselor):
+    sign_in(client, counselor)
+    counselor.is_active = False
+    counselor.save(update_fields=["is_active"])
+    counselor.refresh_from_db()
+    counselor.is_active = True
+    counselor.save(update_fields=["is_active"])
+
+    assert client.get("/consultations/")["Location"].startswith("/login/")
+    assert sign_in(https_client(), counselor).get("/consultations/").status_code == 200
+
+
+def test_a_stale_copy_of_the_user_cannot_lower_the_epoch(counselor):
+    stale = User.objects.get(pk=counselor.pk)
+    User.objects.filter(pk=counselor.pk).update(is_active=False)
+    stale.is_active = True
+    stale.save()  # writes the epoch it read before the deactivation
+
+    counselor.refresh_from_db()
+    assert counselor.session_epoch == 1
+
+
+def test_a_bulk_deactivation_ends_sessions_too(client, counselor):
+    sign_in(client, counselor)
+    User.objects.filter(pk=counselor.pk).update(is_active=False)
+    User.objects.filter(pk=counselor.pk).update(is_active=True)
+
+    assert client.get("/consultations/")["Location"].startswith("/login/")

@@ -308,3 +308,15 @@ class TestLockout:
             post_password(client, counselor, password="not the password")
 
         assert post_password(client, other_counselor).status_code == 302
+
+
+def test_the_permission_to_replace_the_authenticator_expires(client_as, counselor):
+    client = client_as("counselor")
+    client.post(reverse("replace_authenticator"), {"phone-password": PASSWORD})
+    assert client.get(reverse("two_factor_setup")).status_code == 200
+
+    with time_machine.travel(dt.timedelta(minutes=11)):
+        late = client.get(reverse("two_factor_setup"))
+
+    assert late.status_code == 302
+    assert late["Location"] == reverse("account")

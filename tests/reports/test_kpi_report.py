@@ -65,17 +65,33 @@ def test_the_rate_is_actual_over_target_with_one_decimal(db, registered_only):
     assert row["achievement_rate"] == 30.3
 
 
+def read_csv(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff"), "Excel in Japan reads a CSV without a BOM as Shift_JIS"
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+
 def test_csv_has_a_header_and_blank_nulls(db, registered_only):
     registered_only(a=lambda year: 5, b=lambda year: None)
     Target.objects.create(indicator="a", fiscal_year=2022, value=Decimal(4))
 
-    rows = list(csv.reader(io.StringIO(run("--fiscal-year", "2022", "--format", "csv"))))
+    rows = read_csv(run("--fiscal-year", "2022", "--format", "csv"))
 
     assert rows == [
         ["code", "name", "unit", "target", "actual", "achievement_rate"],
         ["a", "name of a", "件", "4", "5", "125.0"],
         ["b", "name of b", "件", "", "", ""],
     ]
+
+
+def test_csv_cells_never_run_as_formulas(db, monkeypatch):
+    monkeypatch.setattr(registry, "_indicators", {})
+    registry.register("evil", '=HYPERLINK("http://evil.example","開く")', unit="@件")(
+        lambda year: -1
+    )
+
+    (_, row) = read_csv(run("--fiscal-year", "2022", "--format", "csv"))
+
+    assert row == ["evil", '\'=HYPERLINK("http://evil.example","開く")', "'@件", "", "-1", ""]
 
 
 def test_a_registered_code_cannot_be_taken_twice(registered_only):

@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
             ) from None
         try:
-            plan = imports.plan(data)
+            plan = imports.plan(data, by=by)
         except ImportRefused as refused:
             raise CommandError(
                 _("Nothing was imported.") + "\n" + "\n".join(imports.refusal_lines(refused))

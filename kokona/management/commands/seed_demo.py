@@ -32,9 +32,9 @@ class Command(BaseCommand):
         self.stdout.write(_("Password for every demo user: %s") % demo.DEMO_PASSWORD)
         for user in demo.DEMO_USERS:
             if user.role.requires_two_factor:
-                second = _("code on the next screen: %s (or %s)") % (
-                    user.backup_codes[0],
-                    user.backup_codes[1],
+                # Every code: each works once until the next `make run` tops them up again.
+                second = _("one of these codes on the next screen: %s") % " ".join(
+                    user.backup_codes
                 )
             else:
                 second = _("no second step")

@@ -1,10 +1,11 @@
 """Print the KPI table of one fiscal year, for the city's report: JSON or CSV on stdout."""
 
-import csv
+import io
 import json
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from kokona.spreadsheets import write_csv
 from reports.registry import kpi_rows
 
 FIELDS = ["code", "name", "unit", "target", "actual", "achievement_rate"]
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
-        writer = csv.DictWriter(self.stdout, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+        # Through the formula-safe writer: a name or unit typed into the admin cannot run in
+        # Excel, and the byte-order mark lets Excel in Japan read the Japanese names.
+        text = io.StringIO(newline="")
+        write_csv(text, FIELDS, ([row[field] for field in FIELDS] for row in rows))
+        self.stdout.write(text.getvalue(), ending="")
