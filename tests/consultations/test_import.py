@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from consultations import import_writer, imports
 from consultations.models import Agency, Case, Client, Contact, Referral
-from kokona.models import AuditEvent, ImportBatch
+from kokona.models import AuditEvent, ImportBatch, Notice
 from tests.conftest import make_case, make_client
 
 HEADER = "occurred_at,channel,client,age_band,categories,counselor,summary,referred_to\n"
@@ -362,3 +362,29 @@ class TestWhatAnImportWrites:
             return len(captured)
 
         assert queries(file("ABC", 2)) == queries(file("DEF", 8))
+
+
+def test_an_import_never_writes_into_a_case_hidden_from_its_importer(
+    tmp_path, counselor, other_counselor
+):
+    # Her restricted open case is sakura's; mizuki knows her from a closed case of her own.
+    her = make_client("R3-012")
+    her.import_ref = imports.client_ref("R3-012")
+    her.save()
+    hidden = make_case(her, assigned_to=counselor, restricted=True)
+    make_case(
+        her,
+        assigned_to=other_counselor,
+        status="closed",
+        opened_on=dt.date(2021, 1, 1),
+        closed_on=dt.date(2021, 3, 1),
+    )
+    path = tmp_path / "past.csv"
+    path.write_text(HEADER + "2021-04-05 10:00,LINE,R3-012,,孤独・孤立,mizuki,x,\n")
+
+    call_command("import_consultations", str(path), "--as", "mizuki", stdout=io.StringIO())
+
+    assert not hidden.contacts.exists()
+    assert Case.objects.filter(client=her).count() == 3
+    notice = Notice.objects.get()
+    assert her.code in notice.text and f"#{hidden.pk}" in notice.text
