@@ -98,7 +98,7 @@ def _women(hers: dict[str, list[Row]], by: User) -> dict[str, Client]:
     for client in new.values():
         client.refresh_handle_hashes()  # what Client.save does; bulk_create skips save()
     Client.objects.bulk_create(new.values())
-    audit.record_many(audit.Action.CREATE, ((c, {}) for c in new.values()), user=by)
+    audit.record_many(audit.Action.CREATE, ((c, {}) for c in new.values()), by=by)
     women = {text: new.get(text) or found[ref] for text, ref in refs.items()}
 
     changed: dict[int, list[int]] = defaultdict(list)  # age band → her clients
@@ -165,7 +165,7 @@ def _agencies(rows: list[Row], by: User) -> dict[str, Agency]:
     known = {a.name: a for a in Agency.objects.filter(name__in=names)}
     new = [Agency(name=name, needs_review=True) for name in sorted(names - known.keys())]
     Agency.objects.bulk_create(new)
-    audit.record_many(audit.Action.CREATE, ((a, {}) for a in new), user=by)
+    audit.record_many(audit.Action.CREATE, ((a, {}) for a in new), by=by)
     return known | {a.name: a for a in new}
 
 
@@ -189,7 +189,7 @@ def _contacts(chunk: list[Row], women: dict[str, Client], cases: dict[str, Case]
         for contact, row in zip(contacts, chunk, strict=True)
         for category in dict.fromkeys(row.categories)
     )
-    audit.record_many(audit.Action.CREATE, ((c, {}) for c in contacts), user=by)
+    audit.record_many(audit.Action.CREATE, ((c, {}) for c in contacts), by=by)
 
 
 def _carry_into_cases(hers: dict[str, list[Row]], cases: dict[str, Case], by: User) -> None:
@@ -227,7 +227,7 @@ def _carry_into_cases(hers: dict[str, list[Row]], cases: dict[str, Case], by: Us
             **dict(fields_set), updated_at=now, version=F("version") + (1 if bump else 0)
         )
     through.objects.bulk_create(new_categories)
-    audit.record_many(audit.Action.UPDATE, audited, user=by)
+    audit.record_many(audit.Action.UPDATE, audited, by=by)
 
 
 # --- the background worker's side --------------------------------------------------------------
@@ -258,10 +258,9 @@ def apply_batch(batch_id: int) -> str:
             batch.rows_total = len(planned.rows)
             importing.finish(batch, _result(planned, added))
             audit.record(
-                None,
                 audit.Action.UPDATE,
                 batch,
-                user=batch.uploaded_by,
+                by=batch.uploaded_by,
                 detail={"status": ImportBatch.Status.APPLIED, "added": added},
             )
     except ImportRefused as refused:

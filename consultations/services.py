@@ -56,7 +56,7 @@ def _save_versioned(record: Case | Client, expected_version: int, fields: dict) 
 def register_client(*, request: HttpRequest | None, by: User, **fields: object) -> Client:
     client = Client(created_by=by, **fields)
     client.save()
-    audit.record(request, Action.CREATE, client, user=by)
+    audit.record(Action.CREATE, client, by=by)
     _tell_of_hidden_matches(client, by=by)
     return client
 
@@ -99,7 +99,7 @@ def update_client(
     client.refresh_handle_hashes()  # a changed handle must still be found by its hash
     hashes = {f"{kind}_hash": getattr(client, f"{kind}_hash") for kind in Client.HANDLES}
     _save_versioned(client, expected_version, {**fields, **hashes})
-    audit.record(request, Action.UPDATE, client, detail={"fields": sorted(fields)})
+    audit.record(Action.UPDATE, client, by=request.user, detail={"fields": sorted(fields)})
 
 
 def likely_duplicates(
@@ -188,7 +188,7 @@ def _carry_into_case(
         case.categories.add(*new_categories)
     if changes or new_categories:
         fields = sorted(changes) + (["categories"] if new_categories else [])
-        audit.record(request, Action.UPDATE, case, user=by, detail={"fields": fields})
+        audit.record(Action.UPDATE, case, by=by, detail={"fields": fields})
     case.refresh_from_db()
 
 
@@ -250,7 +250,7 @@ def record_contact(
         created_by=by,
     )
     contact.categories.set(categories)
-    audit.record(request, Action.CREATE, contact, user=by)
+    audit.record(Action.CREATE, contact, by=by)
     return contact
 
 
@@ -308,7 +308,7 @@ def change_status(
     change = CaseStatusChange.objects.create(
         case=case, from_status=current, to_status=to, reason=reason, changed_by=user
     )
-    audit.record(request, Action.UPDATE, case, detail={"status": [current, to]})
+    audit.record(Action.UPDATE, case, by=request.user, detail={"status": [current, to]})
     return change
 
 
@@ -322,7 +322,7 @@ def assign_case(*, request: HttpRequest, case: Case, to: User, expected_version:
     if not may:
         raise PermissionDenied
     _save_versioned(case, expected_version, {"assigned_to": to})
-    audit.record(request, Action.UPDATE, case, detail={"assigned_to": to.pk})
+    audit.record(Action.UPDATE, case, by=request.user, detail={"assigned_to": to.pk})
 
 
 @transaction.atomic
@@ -345,7 +345,7 @@ def update_case(
     if case.restricted != was_restricted:
         # Who opened or closed a woman's record to the other counselors is worth its own line.
         detail["restricted"] = [was_restricted, case.restricted]
-    audit.record(request, Action.UPDATE, case, detail=detail)
+    audit.record(Action.UPDATE, case, by=request.user, detail=detail)
 
 
 # --- referrals and support ---------------------------------------------------------------------
@@ -400,7 +400,7 @@ def refer_case(
     detail: dict[str, object] = {"agency": agency.pk, "shares_information": shares_information}
     if override:
         detail["consent_override"] = True
-    audit.record(request, Action.CREATE, referral, user=by, detail=detail)
+    audit.record(Action.CREATE, referral, by=by, detail=detail)
     return referral
 
 
@@ -424,5 +424,5 @@ def record_activity(
         notes=notes,
     )
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
-    audit.record(request, Action.CREATE, activity)
+    audit.record(Action.CREATE, activity, by=request.user)
     return activity

@@ -146,9 +146,9 @@ class KokonaUserAdmin(UserAdmin):
         powers = [name for name in ("is_staff", "is_superuser") if name in form.changed_data]
         if after != before or powers:
             audit.record(
-                request,
                 audit.Action.UPDATE,
                 user,
+                by=request.user,
                 detail={
                     "roles_added": sorted(after - before),
                     "roles_removed": sorted(before - after),
@@ -210,7 +210,9 @@ class KokonaUserAdmin(UserAdmin):
             user = User.objects.get(pk=unquote(id))
             user.must_change_password = True
             user.save(update_fields=["must_change_password"])
-            audit.record(request, audit.Action.UPDATE, user, detail={"fields": ["password"]})
+            audit.record(
+                audit.Action.UPDATE, user, by=request.user, detail={"fields": ["password"]}
+            )
         return response
 
 

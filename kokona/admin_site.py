@@ -50,6 +50,6 @@ class KokonaAdminSite(OTPAdminSite):
         model = content_type.model_class() if content_type else None
         model_admin = self._registry.get(model) if model else None
         if model_admin is None or not model_admin.has_view_or_change_permission(request):
-            audit.record(request, audit.Action.DENIED, detail={"path": request.path})
+            audit.record(audit.Action.DENIED, by=request.user, detail={"path": request.path})
             raise Http404
         return shortcut(request, content_type_id, object_id)

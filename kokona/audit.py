@@ -4,43 +4,43 @@ Call it inside the transaction of the change it records, so the trail and the da
 Never put what a woman said into `detail`: ids and field names only.
 """
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.http import HttpRequest
 
-from kokona.client_address import client_ip
+from kokona import request_context
 from kokona.models import AuditEvent, User
 
 Action = AuditEvent.Action
 
 
 def record(
-    request: HttpRequest | None,
     action: AuditEvent.Action,
     target: models.Model | None = None,
     *,
-    user: User | None = None,
+    by: User | AnonymousUser | None,
     username: str = "",
     object_type: str = "",
     object_id: str | int = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. The actor is `user`, else the request's signed-in user."""
-    if user is None and request is not None and request.user.is_authenticated:
-        user = request.user  # type: ignore[assignment]
+    """Append one event by `by` (None or anonymous: nobody signed in; `username` says who was
+    named). The request id and the client's address come from kokona.request_context."""
+    actor = by if by is not None and by.is_authenticated else None
     if target is not None:
         object_type = target._meta.label_lower
         object_id = target.pk
     return AuditEvent.objects.create(
-        actor=user,
-        username=user.get_username() if user is not None else username,
+        actor=actor,
+        username=actor.get_username() if actor is not None else username,
         action=action,
         object_type=object_type,
         object_id=str(object_id),
-        request_id=getattr(request, "request_id", None),
-        ip=client_ip(request) if request is not None else None,
+        request_id=_request_uuid(),
+        ip=request_context.client_address.get(),
         detail=detail or {},
     )
 
@@ -49,19 +49,29 @@ def record_many(
     action: AuditEvent.Action,
     entries: Iterable[tuple[models.Model, dict[str, Any]]],
     *,
-    user: User | None,
+    by: User | None,
 ) -> None:
-    """Append one event per (target, detail) in one statement, outside any request (an import
-    applied by the background worker or a command): the rows `record` would write, without a
-    round trip each."""
+    """Append one event per (target, detail) in one statement (an import of thousands of rows):
+    the rows `record` would write, without a round trip each."""
+    request_id, address = _request_uuid(), request_context.client_address.get()
     AuditEvent.objects.bulk_create(
         AuditEvent(
-            actor=user,
-            username=user.get_username() if user is not None else "",
+            actor=by,
+            username=by.get_username() if by is not None else "",
             action=action,
             object_type=target._meta.label_lower,
             object_id=str(target.pk),
+            request_id=request_id,
+            ip=address,
             detail=detail,
         )
         for target, detail in entries
     )
+
+
+def _request_uuid() -> uuid.UUID | None:
+    """The request's id; None outside a request (a command, or a task named otherwise)."""
+    try:
+        return uuid.UUID(request_context.request_id.get())
+    except ValueError:
+        return None

@@ -7,14 +7,14 @@ its error messages ("DETAIL:  Failing row contains (…)"); the formatter drops 
 import logging
 import re
 
-from kokona.request_id import current
+from kokona.request_context import request_id
 
 _ROW_DETAIL = re.compile(r"^\s*DETAIL:.*$", re.MULTILINE)
 
 
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current.get()
+        record.request_id = request_id.get()
         return True
 
 

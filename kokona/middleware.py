@@ -16,25 +16,24 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
-from kokona import request_id
+from kokona import request_context
+from kokona.client_address import client_ip
 from kokona.two_factor import sign_in_complete
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
 class RequestIdMiddleware:
-    """Give each request an id, shown in logs, audit events, history and the response header."""
+    """Give each request an id, shown in logs, audit events, history and the response header, and
+    note the client's address for the audit trail (kokona.request_context)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.request_id = uuid.uuid4()  # type: ignore[attr-defined]
-        token = request_id.current.set(str(request.request_id))  # type: ignore[attr-defined]
-        try:
+        with request_context.bound(id=str(request.request_id), address=client_ip(request)):  # type: ignore[attr-defined]
             response = self.get_response(request)
-        finally:
-            request_id.current.reset(token)
         response["X-Request-ID"] = str(request.request_id)  # type: ignore[attr-defined]
         return response
 

@@ -63,7 +63,7 @@ def invite(request: HttpRequest, user: User, *, force_reset: bool = False) -> st
         user.save(update_fields=["password"])
     url = invitation_url(request, user)
     detail = {"invitation": True, "force_reset": force_reset}
-    audit.record(request, audit.Action.CREATE, user, detail=detail)
+    audit.record(audit.Action.CREATE, user, by=request.user, detail=detail)
     if user.email:
         transaction.on_commit(lambda: _mail(user, url))
     return url
@@ -90,7 +90,9 @@ class AuditedPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]
         for user in super().get_users(email):
-            audit.record(self.request, audit.Action.UPDATE, user, detail={"reset_requested": True})
+            audit.record(
+                audit.Action.UPDATE, user, by=self.request.user, detail={"reset_requested": True}
+            )
             yield user
 
     def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:  # type: ignore[override]

@@ -39,7 +39,7 @@ def locked_message() -> str:
 
 def refused(request: HttpRequest, *, step: str, target: models.Model | None = None) -> None:
     """Record a wrong password at `step`: it counts toward the lock."""
-    audit.record(request, audit.Action.DENIED, target, detail={"step_up": step})
+    audit.record(audit.Action.DENIED, target, by=request.user, detail={"step_up": step})
 
 
 def confirm_password(

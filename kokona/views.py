@@ -36,20 +36,22 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         self.request.session[SESSION_AUTH_AT] = time.time()
-        audit.record(self.request, Action.LOGIN, detail={"step": "password"})
+        audit.record(Action.LOGIN, by=self.request.user, detail={"step": "password"})
         return response
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         username = str(request.POST.get("username", ""))[:150]
         if username and lockout.locked(username):
             # Refused before the password is checked: a locked username is no password oracle.
-            audit.record(request, Action.DENIED, username=username, detail={"lockout": "username"})
+            audit.record(
+                Action.DENIED, by=request.user, username=username, detail={"lockout": "username"}
+            )
             return render(request, "registration/locked_out.html", {"everywhere": True}, status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         username = str(form.data.get("username", ""))[:150]
-        audit.record(self.request, Action.FAILED_LOGIN, username=username)
+        audit.record(Action.FAILED_LOGIN, by=self.request.user, username=username)
         lockout.failure_recorded(username)
         return super().form_invalid(form)
 
@@ -57,7 +59,7 @@ class SignInView(auth_views.LoginView):
 class SignOutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.user.is_authenticated:
-            audit.record(request, Action.LOGOUT)
+            audit.record(Action.LOGOUT, by=request.user)
         response = super().post(request, *args, **kwargs)
         # Tell the browser to forget this site's cookies and anything it cached (ASVS 14.3.1).
         response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
@@ -81,7 +83,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         User.objects.filter(pk=form.user.pk).update(must_change_password=False)
-        audit.record(self.request, Action.UPDATE, form.user, detail={"fields": ["password"]})
+        audit.record(
+            Action.UPDATE, form.user, by=self.request.user, detail={"fields": ["password"]}
+        )
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -122,7 +126,10 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
         self.request.session[SESSION_AUTH_AT] = time.time()
         User.objects.filter(pk=user.pk).update(must_change_password=False)
         audit.record(
-            self.request, Action.UPDATE, user, detail={"fields": ["password"], "by_link": True}
+            Action.UPDATE,
+            user,
+            by=self.request.user,
+            detail={"fields": ["password"], "by_link": True},
         )
         messages.success(self.request, _("Your password is set."))
         # The second factor comes next: enrolment or a code, as the middleware asks.
@@ -174,7 +181,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             two_factor.confirm_authenticator(device)
             _verified(request, device)
             request.session.pop(REPLACING_AUTHENTICATOR, None)
-            audit.record(request, Action.TWO_FACTOR, detail={"change": "authenticator-enrolled"})
+            audit.record(
+                Action.TWO_FACTOR, by=request.user, detail={"change": "authenticator-enrolled"}
+            )
             if not first_enrolment:
                 messages.success(request, _("Your new authenticator app is ready."))
                 return redirect("account")
@@ -208,9 +217,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         device = two_factor.verify(user, form.cleaned_data["otp_token"])
         if device is not None:
             _verified(request, device)
-            audit.record(request, Action.LOGIN, detail={"step": "second-factor"})
+            audit.record(Action.LOGIN, by=request.user, detail={"step": "second-factor"})
             return redirect(_next_url(request, user.get_home_url()))
-        audit.record(request, Action.FAILED_LOGIN, detail={"step": "second-factor"})
+        audit.record(Action.FAILED_LOGIN, by=request.user, detail={"step": "second-factor"})
         form.add_error(
             "otp_token",
             _("That code was not accepted. A code can be used only once; wait for the next one."),
@@ -243,7 +252,7 @@ def new_backup_codes(request: HttpRequest) -> HttpResponse:
         messages.error(request, refusal)
         return redirect("account")
     codes = two_factor.issue_backup_codes(user)
-    audit.record(request, Action.TWO_FACTOR, detail={"change": "new-backup-codes"})
+    audit.record(Action.TWO_FACTOR, by=request.user, detail={"change": "new-backup-codes"})
     return render(request, "kokona/backup_codes.html", {"codes": codes, "next": "/account/"})
 
 
@@ -281,7 +290,7 @@ def notice_seen(request: HttpRequest, pk: int) -> HttpResponse:
     """A supervisor has looked into a notice: it leaves the home page of every supervisor."""
     notice = get_object_or_404(Notice.objects.unseen(), pk=pk)
     notice.mark_seen(by=request.user)  # type: ignore[arg-type]
-    audit.record(request, Action.UPDATE, notice, detail={"fields": ["seen_at"]})
+    audit.record(Action.UPDATE, notice, by=request.user, detail={"fields": ["seen_at"]})
     return redirect("home")
 
 
@@ -305,11 +314,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Every 403 of the site, the admin's included, leaves a `denied` audit event (ASVS 16.3.2)."""
-    audit.record(request, Action.DENIED, detail={"path": request.path})
+    audit.record(Action.DENIED, by=request.user, detail={"path": request.path})
     return render(request, "403.html", status=403)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form without a valid CSRF token: refused, and audited like any refusal."""
-    audit.record(request, Action.DENIED, detail={"path": request.path, "csrf": reason[:100]})
+    audit.record(
+        Action.DENIED, by=request.user, detail={"path": request.path, "csrf": reason[:100]}
+    )
     return render(request, "403_csrf.html", status=403)

@@ -49,7 +49,7 @@ def _case_page(request: HttpRequest, case: Case, **forms: object) -> HttpRespons
     """The case page, also when a form on it comes back with errors: a read of her record
     either way, so it is audited here."""
     user = user_of(request)
-    audit.record(request, Action.VIEW, case)
+    audit.record(Action.VIEW, case, by=request.user)
     context = {
         "case": case,
         "timeline": queries.timeline(case),
@@ -130,7 +130,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseForm(request.POST or None, instance=case, user=user_of(request))
     status = 200
     if request.method == "GET":
-        audit.record(request, Action.VIEW, case, detail={"page": "edit"})
+        audit.record(Action.VIEW, case, by=request.user, detail={"page": "edit"})
     elif form.is_valid():
         try:
             services.update_case(
@@ -226,6 +226,6 @@ def case_add_activity(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 def case_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    audit.record(request, Action.VIEW, case, detail={"page": "access-log"})
+    audit.record(Action.VIEW, case, by=request.user, detail={"page": "access-log"})
     page = queries.page_of(queries.access_log(case), request.GET.get("page"))
     return render(request, "consultations/access_log.html", {"case": case, "page": page})

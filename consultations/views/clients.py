@@ -24,7 +24,7 @@ from kokona.roles import NPO_STAFF, Role, role_required
 @role_required(*NPO_STAFF)
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_client_for_user(request, pk)
-    audit.record(request, Action.VIEW, client)
+    audit.record(Action.VIEW, client, by=request.user)
     context = {
         "client": client,
         "cases": queries.client_cases(client, user_of(request)),
@@ -41,7 +41,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClientForm(request.POST or None, instance=client)
     status = 200
     if request.method == "GET":
-        audit.record(request, Action.VIEW, client, detail={"page": "edit"})
+        audit.record(Action.VIEW, client, by=request.user, detail={"page": "edit"})
     elif form.is_valid():
         fields = {f: form.cleaned_data[f] for f in form.changed_data if f != "version"}
         try:
@@ -74,7 +74,7 @@ def client_export(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, refusal)
         return redirect(client)
     data = queries.client_export(client, user_of(request))
-    audit.record(request, Action.EXPORT, client, detail={"format": "json"})
+    audit.record(Action.EXPORT, client, by=request.user, detail={"format": "json"})
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )

@@ -23,7 +23,9 @@ def get_case_for_user(request: HttpRequest, pk: int) -> Case:
     )
     if case is None:
         if Case.objects.filter(pk=pk).exists():
-            audit.record(request, Action.DENIED, object_type="consultations.case", object_id=pk)
+            audit.record(
+                Action.DENIED, by=request.user, object_type="consultations.case", object_id=pk
+            )
         raise Http404
     return case
 
@@ -33,7 +35,9 @@ def get_client_for_user(request: HttpRequest, pk: int) -> Client:
     client = Client.objects.visible_to(user).select_related("age_band").filter(pk=pk).first()
     if client is None:
         if Client.objects.filter(pk=pk).exists():
-            audit.record(request, Action.DENIED, object_type="consultations.client", object_id=pk)
+            audit.record(
+                Action.DENIED, by=request.user, object_type="consultations.client", object_id=pk
+            )
         raise Http404
     return client
 

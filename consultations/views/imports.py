@@ -64,7 +64,7 @@ def _get_batch_for_user(request: HttpRequest, pk: int) -> ImportBatch:
     if batch is None:
         if ImportBatch.objects.filter(pk=pk).exists():
             audit.record(
-                request, audit.Action.DENIED, object_type="kokona.importbatch", object_id=pk
+                audit.Action.DENIED, by=request.user, object_type="kokona.importbatch", object_id=pk
             )
         raise Http404
     return batch

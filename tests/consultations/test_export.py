@@ -146,9 +146,9 @@ def her_whole_story(counselor, other_counselor, supervisor):
         reason="継続して支援",
         changed_by=counselor,
     )
-    audit.record(None, audit.Action.VIEW, woman, user=other_counselor, detail={"page": "edit"})
-    audit.record(None, audit.Action.UPDATE, case, user=counselor, detail={"fields": ["risk"]})
-    audit.record(None, audit.Action.CREATE, contact, user=other_counselor)
+    audit.record(audit.Action.VIEW, woman, by=other_counselor, detail={"page": "edit"})
+    audit.record(audit.Action.UPDATE, case, by=counselor, detail={"fields": ["risk"]})
+    audit.record(audit.Action.CREATE, contact, by=other_counselor)
     return woman
 
 
@@ -266,14 +266,13 @@ def test_her_access_history_says_who_when_and_what_without_free_text(her_whole_s
 
 def test_another_womans_trail_is_not_in_her_export(her_whole_story, supervisor, counselor):
     other = make_client("ゆい")
-    audit.record(None, audit.Action.VIEW, other, user=counselor)
+    audit.record(audit.Action.VIEW, other, by=counselor)
     # The same number as one of her records, on another kind of record.
     audit.record(
-        None,
         audit.Action.VIEW,
+        by=counselor,
         object_type="consultations.client",
         object_id=str(her_whole_story.cases.get().pk),
-        user=counselor,
     )
 
     log = queries.client_export(her_whole_story, supervisor)["access_log"]
@@ -309,8 +308,8 @@ def test_the_export_runs_a_fixed_number_of_queries(
         CaseStatusChange.objects.create(
             case=case, from_status="received", to_status="supporting", changed_by=counselor
         )
-        audit.record(None, audit.Action.VIEW, case, user=counselor)
-        audit.record(None, audit.Action.CREATE, contact, user=counselor)
+        audit.record(audit.Action.VIEW, case, by=counselor)
+        audit.record(audit.Action.CREATE, contact, by=counselor)
     woman = Client.objects.get(pk=woman.pk)  # as the view hands it over: nothing cached
 
     with django_assert_max_num_queries(10):

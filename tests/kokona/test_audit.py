@@ -40,7 +40,7 @@ def test_sign_out_is_audited(client_as, counselor):
 
 @pytest.fixture
 def event(counselor):
-    return audit.record(None, audit.Action.VIEW, counselor, user=counselor)
+    return audit.record(audit.Action.VIEW, counselor, by=counselor)
 
 
 def test_the_helper_names_the_object(event, counselor):

@@ -61,7 +61,7 @@ def case(counselor):
 
 @pytest.fixture
 def event(counselor):
-    return audit.record(None, audit.Action.FAILED_LOGIN, username="sakura")
+    return audit.record(audit.Action.FAILED_LOGIN, by=None, username="sakura")
 
 
 # The role
@@ -333,7 +333,7 @@ def test_migrate_runs_as_the_owner_and_puts_the_grants_right_again(reference_dat
 
 @pytest.mark.django_db(transaction=True)
 def test_the_owner_still_meets_the_append_only_triggers(reference_data):
-    event = audit.record(None, audit.Action.FAILED_LOGIN, username="sakura")
+    event = audit.record(audit.Action.FAILED_LOGIN, by=None, username="sakura")
 
     with as_owner(), pytest.raises(DatabaseError, match="pgtrigger"):
         query("UPDATE kokona_auditevent SET username = 'someone' WHERE id = %s", [event.pk])
@@ -344,7 +344,7 @@ def test_the_owner_still_meets_the_append_only_triggers(reference_data):
 @pytest.mark.django_db(transaction=True)
 def test_flush_empties_the_tables_as_the_owner(reference_data):
     make_user("someone", Role.COUNSELOR)
-    audit.record(None, audit.Action.FAILED_LOGIN, username="someone")
+    audit.record(audit.Action.FAILED_LOGIN, by=None, username="someone")
 
     call_command("flush", interactive=False, verbosity=0)
 

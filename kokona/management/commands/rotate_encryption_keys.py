@@ -284,8 +284,8 @@ class Command(BaseCommand):
                 if rewritten:
                     # History was rewritten (its ciphertext only): the audit trail says so.
                     audit.record(
-                        None,
                         audit.Action.UPDATE,
+                        by=None,
                         object_type=model._meta.label_lower,
                         detail={
                             "command": "rotate_encryption_keys",
