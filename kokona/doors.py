@@ -31,18 +31,18 @@ class DoorQuerySet[M: models.Model](models.QuerySet[M]):
 
     def through_door(self, user: User) -> Self:
         """For `visible_to` implementations: these rows were narrowed for `user`."""
-        clone = self._chain()
+        clone = self._chain()  # type: ignore[attr-defined]
         clone._scope = f"visible to user {user.pk}"
         return clone
 
     def unscoped(self) -> Self:
         """Every row, past the door, on purpose: the caller says so by calling this."""
-        clone = self._chain()
+        clone = self._chain()  # type: ignore[attr-defined]
         clone._scope = "unscoped"
         return clone
 
     def _clone(self) -> Self:
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]
         clone._scope = self._scope
         return clone
 

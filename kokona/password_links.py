@@ -9,7 +9,6 @@ factor is still asked afterwards.
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
@@ -90,11 +89,5 @@ class AuditedPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]
         for user in super().get_users(email):
-            audit.record(
-                audit.Action.UPDATE, user, by=self.request.user, detail={"reset_requested": True}
-            )
+            audit.record(audit.Action.UPDATE, user, by=None, detail={"reset_requested": True})
             yield user
-
-    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:  # type: ignore[override]
-        self.request = request
-        super().save(*args, request=request, **kwargs)  # type: ignore[misc]
