@@ -1,10 +1,22 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kokona import navigation
+from kokona.roles import NPO_STAFF
+
 
 class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = _("Consultations")
 
     def ready(self) -> None:
-        from consultations import indicators  # noqa: F401  (registers the KPIs)
+        # What this app adds to kokona's registries: its place in the menu and the home of NPO
+        # staff, its KPIs (registered as the module loads), its demo data and its import. The
+        # modules read models, so they load now that the models have.
+        from consultations import demo, indicators  # noqa: F401
+        from kokona import demo as demos
+
+        navigation.register(
+            _("Consultations"), "consultations:home", roles=NPO_STAFF, order=10, home_of=NPO_STAFF
+        )
+        demos.register(demo.seed, order=10)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from consultations.models import (
     AgeBand,
@@ -253,8 +254,16 @@ def _anonymous(vocab: _Vocab, when: dt.datetime, concern: str, channel: str = "l
 
 
 @transaction.atomic
-def seed(counselors: list[User]) -> bool:
-    """Add the demo records once; return False if consultations already exist."""
+def seed(users: dict[str, User]) -> str | None:
+    """Add the demo records once (kokona.demo); None if consultations exist already."""
+    return (
+        _("Added synthetic consultations for 令和3年度, 令和4年度 and today.")
+        if _seed([users["soudan"], users["soudan2"]])
+        else None
+    )
+
+
+def _seed(counselors: list[User]) -> bool:
     if Contact.objects.exists():
         return False
     vocab = _Vocab()

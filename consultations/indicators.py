@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Contact
 from kokona.fiscal import fiscal_year_span
-from reports.registry import register
+from kokona.indicators import register
 
 
 @register("unique_consultees", _("People consulting"), unit=_("people"), order=20)

@@ -1,5 +1,14 @@
-"""Demo sign-ins, one per role, for `make run`. Never for production: seed_demo refuses there."""
+"""Demo data for `make run`: sign-ins, one per role, and what each app registered.
 
+Never for production: seed_demo refuses there. An app registers its seed from `apps.py`:
+
+    demo.register(seed_consultations, order=10)
+
+A seed receives the demo users by username and returns a line saying what it added, or None when
+its data was there already (seed_demo runs on every `make run`).
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
@@ -57,3 +66,15 @@ def seed_users() -> dict[str, User]:
             two_factor.issue_backup_codes(user, demo.backup_codes)
         users[demo.username] = user
     return users
+
+
+Seed = Callable[[dict[str, User]], str | None]
+_seeds: dict[Seed, int] = {}
+
+
+def register(seed: Seed, *, order: int) -> None:
+    _seeds[seed] = order
+
+
+def seeds() -> list[Seed]:
+    return sorted(_seeds, key=lambda seed: _seeds[seed])

@@ -15,8 +15,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kokona import navigation
 from kokona.crypto import EncryptedTextField
-from kokona.roles import Role
+from kokona.roles import BY_TRUST, Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -79,11 +80,8 @@ class User(AbstractUser):
 
     @property
     def primary_role(self) -> Role | None:
-        # Ordered as Role is: the most trusted role decides the home page.
-        for role in (Role.SUPERVISOR, Role.COUNSELOR, Role.SITE_MANAGER, Role.CITY_STAFF):
-            if role in self.roles:
-                return role
-        return None
+        """The most trusted role she holds: it decides her home page."""
+        return next((role for role in BY_TRUST if role in self.roles), None)
 
     def get_session_auth_hash(self) -> str:
         return self._session_hash()
@@ -103,9 +101,9 @@ class User(AbstractUser):
         ).hexdigest()
 
     def get_home_url(self) -> str:
-        role = self.primary_role
-        if role is not None:
-            return reverse(role.home_url_name)
+        home = navigation.home_of(self.primary_role) if self.primary_role else None
+        if home is not None:
+            return reverse(home)
         if self.is_staff:
             return reverse("admin:index")
         return reverse("no_role")

@@ -21,10 +21,11 @@ from django_otp import user_has_device
 
 from kokona import audit, lockout, password_links, step_up, two_factor
 from kokona.audit import Action
+from kokona.decorators import role_required
 from kokona.forms import PasswordConfirmForm, SignInForm, TokenForm
 from kokona.middleware import SESSION_AUTH_AT
 from kokona.models import Notice, User
-from kokona.roles import Role, role_required
+from kokona.roles import Role
 
 
 class SignInView(auth_views.LoginView):

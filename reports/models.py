@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from reports.registry import indicator_choices
+from kokona.indicators import indicator_choices
 
 
 class Target(models.Model):

@@ -2,9 +2,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from kokona.decorators import role_required
 from kokona.fiscal import current_fiscal_year
-from kokona.roles import Role, role_required
-from reports.registry import kpi_rows
+from kokona.roles import Role
+from reports.kpis import kpi_rows
 
 
 @require_GET

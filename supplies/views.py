@@ -2,7 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from kokona.roles import Role, role_required
+from kokona.decorators import role_required
+from kokona.roles import Role
 
 
 @require_GET

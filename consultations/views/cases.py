@@ -22,7 +22,8 @@ from consultations.models import Case
 from consultations.views.common import current_version, get_case_for_user, say_conflict, user_of
 from kokona import audit
 from kokona.audit import Action
-from kokona.roles import NPO_STAFF, Role, role_required
+from kokona.decorators import role_required
+from kokona.roles import NPO_STAFF, Role
 
 # --- cases -------------------------------------------------------------------------------------
 

@@ -14,8 +14,9 @@ from consultations.forms import ClientForm
 from consultations.views.common import current_version, get_client_for_user, say_conflict, user_of
 from kokona import audit, step_up
 from kokona.audit import Action
+from kokona.decorators import role_required
 from kokona.forms import PasswordConfirmForm
-from kokona.roles import NPO_STAFF, Role, role_required
+from kokona.roles import NPO_STAFF, Role
 
 # --- clients -----------------------------------------------------------------------------------
 

@@ -12,9 +12,10 @@ from consultations.forms import ImportForm
 from consultations.views.common import user_of
 from kokona import audit, importing
 from kokona.csvio import MAX_BYTES, ImportRefused
+from kokona.decorators import role_required
 from kokona.models import ImportBatch
 from kokona.request_size import accepts_upload
-from kokona.roles import Role, role_required
+from kokona.roles import Role
 
 # --- import ------------------------------------------------------------------------------------
 

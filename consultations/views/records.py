@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from consultations import queries, services
 from consultations.forms import NEW, QuickContactForm
 from consultations.views.common import get_client_for_user, user_of
-from kokona.roles import NPO_STAFF, Role, role_required
+from kokona.decorators import role_required
+from kokona.roles import NPO_STAFF, Role
 
 # --- home and the quick form -------------------------------------------------------------------
 

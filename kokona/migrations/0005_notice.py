@@ -5,7 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from kokona.roles import Role, grant_permissions, revoke_permissions
+from kokona.permissions import grant_permissions, revoke_permissions
+from kokona.roles import Role
 
 GRANTS = {Role.SUPERVISOR: ["kokona.view_notice"]}
 

@@ -2,7 +2,8 @@
 
 from django.db import migrations
 
-from kokona.roles import Role, grant_permissions, revoke_permissions
+from kokona.permissions import grant_permissions, revoke_permissions
+from kokona.roles import Role
 
 GRANTS = {Role.SUPERVISOR: [f"reports.{a}_target" for a in ("view", "add", "change")]}
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from reports import registry
+from kokona import indicators as registry
 from reports.models import Target
 
 

@@ -1,10 +1,10 @@
-"""Load kokona's demo data once: sign-ins for each role and synthetic records. Safe to re-run."""
+"""Load kokona's demo data once: sign-ins for each role and what each app registered (kokona.demo).
+Safe to re-run."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from consultations import demo as consultations_demo
 from kokona import demo
 
 
@@ -24,10 +24,9 @@ class Command(BaseCommand):
                 _("seed_demo creates sign-ins with known passwords; it runs only with DEBUG on.")
             )
         users = demo.seed_users()
-        if consultations_demo.seed([users["soudan"], users["soudan2"]]):
-            self.stdout.write(
-                _("Added synthetic consultations for 令和3年度, 令和4年度 and today.")
-            )
+        for seed in demo.seeds():
+            if added := seed(users):
+                self.stdout.write(added)
         self.stdout.write(self.style.SUCCESS(_("Demo sign-ins")))
         self.stdout.write(_("Password for every demo user: %s") % demo.DEMO_PASSWORD)
         for user in demo.DEMO_USERS:

@@ -6,7 +6,7 @@ import json
 from django.core.management.base import BaseCommand, CommandParser
 
 from kokona.spreadsheets import write_csv
-from reports.registry import kpi_rows
+from reports.kpis import kpi_rows
 
 FIELDS = ["code", "name", "unit", "target", "actual", "achievement_rate"]
 

@@ -1,53 +1,11 @@
-"""The indicator registry: each app registers the KPIs it can count, by fiscal year.
+"""Each registered indicator beside the city's target for a fiscal year: the KPI table of the
+dashboard, `kpi_report` and the exports."""
 
-An app registers in its `indicators.py`, which its AppConfig imports in `ready()`:
-
-    @register("consultations_total", _("Total consultations"), unit=_("cases"), order=30)
-    def consultations_total(fiscal_year: int) -> int: ...
-
-`kpi_rows(year)` puts each indicator beside its target for that year.
-"""
-
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.functional import Promise
-
-Value = int | Decimal | None
-Compute = Callable[[int], Value]
-
-
-@dataclass(frozen=True)
-class Indicator:
-    code: str
-    name: str | Promise
-    unit: str | Promise
-    compute: Compute
-    order: int = 1000
-
-
-_indicators: dict[str, Indicator] = {}
-
-
-def register(
-    code: str, name: str | Promise, *, unit: str | Promise, order: int = 1000
-) -> Callable[[Compute], Compute]:
-    def decorator(compute: Compute) -> Compute:
-        if code in _indicators and _indicators[code].compute is not compute:
-            raise ValueError(f"indicator {code!r} is registered twice")
-        _indicators[code] = Indicator(code, name, unit, compute, order)
-        return compute
-
-    return decorator
-
-
-def indicators() -> list[Indicator]:
-    return sorted(_indicators.values(), key=lambda i: (i.order, i.code))
-
-
-def indicator_choices() -> list[tuple[str, str]]:
-    return [(i.code, f"{i.code}: {i.name}") for i in indicators()]
+from kokona.indicators import Value, indicators
+from reports.models import Target
 
 
 @dataclass(frozen=True)
@@ -80,8 +38,6 @@ def achievement_rate(actual: Value, target: Decimal | None) -> Decimal | None:
 
 
 def kpi_rows(fiscal_year: int) -> list[KpiRow]:
-    from reports.models import Target
-
     targets = dict(Target.objects.filter(fiscal_year=fiscal_year).values_list("indicator", "value"))
     rows = []
     for indicator in indicators():

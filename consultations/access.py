@@ -1,0 +1,105 @@
+"""The access door of every record about a woman: who may see what.
+
+Supervisors see every record (a superuser too, for imports and commands run in her name); nobody
+but NPO staff sees any. A restricted case is seen only by its counselor in charge and the
+supervisors. A woman with such a case is hidden altogether from counselors who are not in charge of
+any of her cases: they see neither her nor any of her records, and cannot find her by search.
+
+Every model of hers has `Model.objects.visible_to(user)`, built on the rule below; the default
+manager refuses any other read (kokona.doors). Views fetch through `get_case_for_user` and
+`get_client_for_user`, which answer 404 alike for a record that is hidden and one that does not
+exist, and audit the refusal. Other apps (ibasho's attendance) build on the same door.
+"""
+
+from typing import TYPE_CHECKING, ClassVar, NoReturn, Self
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from kokona import audit
+from kokona.doors import DoorQuerySet
+from kokona.http import AuthenticatedHttpRequest
+from kokona.models import User
+from kokona.roles import NPO_STAFF, Role
+
+if TYPE_CHECKING:
+    from consultations.models import Case, Client
+
+
+def sees_everything(user: User) -> bool:
+    return user.is_active and (user.is_superuser or user.has_role(Role.SUPERVISOR))
+
+
+def may_see_any(user: User) -> bool:
+    return user.is_authenticated and (sees_everything(user) or user.has_role(*NPO_STAFF))
+
+
+class PersonalQuerySet[M: models.Model](DoorQuerySet[M]):
+    """Rows about a woman. A subclass says how its rows reach her and her case."""
+
+    # The path from a row to the woman ("pk" for a Client) and to the case ("" for a Case itself,
+    # None when rows have no case).
+    client_path: ClassVar[str]
+    case_path: ClassVar[str | None]
+
+    def visible_to(self, user: User) -> Self:
+        rows = self.through_door(user)
+        if not may_see_any(user):
+            return rows.none()
+        if sees_everything(user):
+            return rows
+        # Resolved when asked, not imported: the models import this module for their QuerySets.
+        cases = apps.get_model("consultations", "Case").objects.unscoped()
+        restricted_from_user = cases.filter(restricted=True, client=OuterRef(self.client_path))
+        in_users_charge = cases.filter(assigned_to=user, client=OuterRef(self.client_path))
+        rows = rows.filter(
+            ~Exists(restricted_from_user.exclude(assigned_to=user)) | Exists(in_users_charge)
+        )
+        if self.case_path is not None:
+            prefix = f"{self.case_path}__" if self.case_path else ""
+            rows = rows.exclude(
+                Q(**{f"{prefix}restricted": True}) & ~Q(**{f"{prefix}assigned_to": user})
+            )
+        return rows
+
+
+def refuse(request: AuthenticatedHttpRequest, model: type[models.Model], pk: object) -> NoReturn:
+    """404, the same whether the record is hidden or missing; a hidden one's refusal is audited."""
+    manager = model._default_manager
+    if isinstance(manager.all(), DoorQuerySet):
+        exists = manager.all().unscoped().filter(pk=pk).exists()  # past the door: to log it
+    else:
+        exists = manager.filter(pk=pk).exists()
+    if exists:
+        audit.record(
+            audit.Action.DENIED,
+            by=request.user,
+            object_type=model._meta.label_lower,
+            object_id=str(pk),
+        )
+    raise Http404
+
+
+def get_case_for_user(request: AuthenticatedHttpRequest, pk: int) -> "Case":
+    """The case, if the user may see it; otherwise 404."""
+    model = apps.get_model("consultations", "Case")
+    case = (
+        model.objects.visible_to(request.user)
+        .select_related("client", "client__age_band", "assigned_to", "primary_concern")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        refuse(request, model, pk)
+    return case
+
+
+def get_client_for_user(request: AuthenticatedHttpRequest, pk: int) -> "Client":
+    """The woman's record, if the user may see it; otherwise 404."""
+    model = apps.get_model("consultations", "Client")
+    client = model.objects.visible_to(request.user).select_related("age_band").filter(pk=pk).first()
+    if client is None:
+        refuse(request, model, pk)
+    return client
