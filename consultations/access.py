@@ -11,7 +11,7 @@ manager refuses any other read (kokona.doors). Views fetch through `get_case_for
 exist, and audit the refusal. Other apps (ibasho's attendance) build on the same door.
 """
 
-from typing import TYPE_CHECKING, ClassVar, NoReturn, Self
+from typing import TYPE_CHECKING, ClassVar, NoReturn, Self, cast
 
 from django.apps import apps
 from django.db import models
@@ -67,12 +67,8 @@ class PersonalQuerySet[M: models.Model](DoorQuerySet[M]):
 
 def refuse(request: AuthenticatedHttpRequest, model: type[models.Model], pk: object) -> NoReturn:
     """404, the same whether the record is hidden or missing; a hidden one's refusal is audited."""
-    manager = model._default_manager
-    if isinstance(manager.all(), DoorQuerySet):
-        exists = manager.all().unscoped().filter(pk=pk).exists()  # past the door: to log it
-    else:
-        exists = manager.filter(pk=pk).exists()
-    if exists:
+    rows = cast(DoorQuerySet, model._default_manager.all())
+    if rows.unscoped().filter(pk=pk).exists():  # past the door, to log the refusal
         audit.record(
             audit.Action.DENIED,
             by=request.user,

@@ -4,18 +4,9 @@ admin: their one door is the consultation screens, which check access and log ev
 from django.contrib import admin
 
 from consultations.models import AgeBand, Agency, Channel, ConcernCategory
+from kokona.vocabularies import VocabularyAdmin
 
-
-@admin.register(ConcernCategory, Channel, AgeBand)
-class VocabularyAdmin(admin.ModelAdmin):
-    list_display = ["label", "code", "order", "is_active"]
-    list_editable = ["order", "is_active"]
-    search_fields = ["label", "code"]
-    ordering = ["order", "pk"]
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        # Records keep pointing at retired entries: switch them off instead.
-        return False
+admin.site.register([ConcernCategory, Channel, AgeBand], VocabularyAdmin)
 
 
 @admin.register(Agency)

@@ -71,7 +71,6 @@ def apply(plan: Plan, *, by: User, progress: Callable[[int], None] | None = None
             for row in chunk:
                 if row.agency_name and row.client_text:
                     services.refer_case(
-                        request=None,
                         by=by,
                         case=cases[row.client_text],
                         agency=agencies[row.agency_name],
@@ -109,7 +108,7 @@ def _women(hers: dict[str, list[Row]], by: User) -> dict[str, Client]:
             women[text].age_band = bands[-1]
     for band, pks in changed.items():
         # A change like any other: an edit form opened before the import is now stale.
-        Client.objects.filter(pk__in=pks).update(age_band_id=band, version=F("version") + 1)
+        Client._base_manager.filter(pk__in=pks).update(age_band_id=band, version=F("version") + 1)
     return women
 
 
@@ -140,7 +139,8 @@ def _open_cases(hers: dict[str, list[Row]], women: dict[str, Client], by: User) 
     # The door said no for these women: look past it only to tell a supervisor.
     opened = {case.client_id: case for case in new.values()}
     hidden = (
-        her_open_cases.filter(client__in=opened)
+        her_open_cases.unscoped()
+        .filter(client__in=opened)
         .exclude(pk__in=[case.pk for case in opened.values()])
         .order_by(*latest)
         .distinct("client_id")
@@ -223,7 +223,7 @@ def _carry_into_cases(hers: dict[str, list[Row]], cases: dict[str, Case], by: Us
             audited.append((case, {"fields": fields + (["categories"] if added else [])}))
     now = timezone.now()
     for (fields_set, bump), group in groups.items():
-        Case.objects.filter(pk__in=[c.pk for c in group]).update(
+        Case._base_manager.filter(pk__in=[c.pk for c in group]).update(
             **dict(fields_set), updated_at=now, version=F("version") + (1 if bump else 0)
         )
     through.objects.bulk_create(new_categories)

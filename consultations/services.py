@@ -1,14 +1,17 @@
-"""Workflows that touch several records: each is atomic and writes its audit events inside the
-same transaction, so the trail and the data always agree."""
+"""Workflows that touch several records: each is atomic, takes the person who acts (`by`), and
+writes its audit events inside the same transaction, so the trail and the data always agree.
+One-row transitions are model methods (`case.change_status`, `case.assign`).
+
+Every record a workflow picks (her open case, her record by its import reference) is picked
+through the access door of `by`: nothing is ever written into a record hidden from her."""
 
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -16,6 +19,7 @@ from django.utils.translation import gettext_noop
 from consultations.models import (
     Agency,
     Case,
+    CaseStatus,
     CaseStatusChange,
     Channel,
     Client,
@@ -26,34 +30,16 @@ from consultations.models import (
 )
 from kokona import audit, notices
 from kokona.audit import Action
+from kokona.crypto import HANDLE_KINDS
+from kokona.locking import save_versioned
 from kokona.models import User
 from kokona.roles import Role
-
-
-class VersionConflict(Exception):
-    """Someone saved the record after this form was opened; their save is kept."""
-
-
-def _save_versioned(record: Case | Client, expected_version: int, fields: dict) -> None:
-    """Update `fields` only if nobody saved since `expected_version`; raise VersionConflict if not.
-
-    A queryset update, so pghistory's triggers record it like any other change.
-    """
-    model = type(record)
-    values = {**fields, "version": F("version") + 1}
-    if isinstance(record, Case):
-        values["updated_at"] = timezone.now()
-    updated = model.objects.filter(pk=record.pk, version=expected_version).update(**values)
-    if not updated:
-        raise VersionConflict
-    record.refresh_from_db()
-
 
 # --- clients -----------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def register_client(*, request: HttpRequest | None, by: User, **fields: object) -> Client:
+def register_client(*, by: User, **fields: object) -> Client:
     client = Client(created_by=by, **fields)
     client.save()
     audit.record(Action.CREATE, client, by=by)
@@ -66,13 +52,14 @@ def _tell_of_hidden_matches(client: Client, *, by: User) -> None:
     (that would reveal the hidden woman), a supervisor is, so two records do not grow apart
     unnoticed."""
     visible = Client.objects.visible_to(by).values("pk")
-    for kind in Client.HANDLES:
+    for kind in HANDLE_KINDS:
         digest = getattr(client, f"{kind}_hash")
         if not digest:
             continue
         # Past the door on purpose: the answer goes to the supervisors only.
         hidden = (
-            Client.objects.filter(**{f"{kind}_hash": digest})
+            Client.objects.unscoped()
+            .filter(**{f"{kind}_hash": digest})
             .exclude(pk=client.pk)
             .exclude(pk__in=visible)
             .order_by("pk")
@@ -90,16 +77,14 @@ def _tell_of_hidden_matches(client: Client, *, by: User) -> None:
 
 
 @transaction.atomic
-def update_client(
-    *, request: HttpRequest, client: Client, expected_version: int, fields: dict
-) -> None:
+def update_client(*, by: User, client: Client, expected_version: int, fields: dict) -> None:
     """Save edited profile fields, refusing a stale form."""
     for name, value in fields.items():
         setattr(client, name, value)
     client.refresh_handle_hashes()  # a changed handle must still be found by its hash
-    hashes = {f"{kind}_hash": getattr(client, f"{kind}_hash") for kind in Client.HANDLES}
-    _save_versioned(client, expected_version, {**fields, **hashes})
-    audit.record(Action.UPDATE, client, by=request.user, detail={"fields": sorted(fields)})
+    hashes = {f"{kind}_hash": getattr(client, f"{kind}_hash") for kind in HANDLE_KINDS}
+    save_versioned(client, expected_version, {**fields, **hashes})
+    audit.record(Action.UPDATE, client, by=by, detail={"fields": sorted(fields)})
 
 
 def likely_duplicates(
@@ -137,15 +122,15 @@ def _open_case_for(client: Client, *, by: User, counselor: User | None, opened_o
     A case hidden from `by` (restricted, someone else's) is never written into: she gets a case
     of her own with this counselor, and the supervisors are told quietly.
     """
-    open_cases = client.cases.open().order_by("-opened_on", "-pk")
+    open_cases = Case.objects.filter(client=client).open().order_by("-opened_on", "-pk")
     case = open_cases.visible_to(by).first()
     if case is None:
         case = Case.objects.create(client=client, assigned_to=counselor, opened_on=opened_on)
         CaseStatusChange.objects.create(
-            case=case, to_status=Case.Status.RECEIVED, changed_by=counselor
+            case=case, to_status=CaseStatus.RECEIVED, changed_by=counselor
         )
         # The door was just asked and said no: look past it only to tell a supervisor.
-        hidden = open_cases.exclude(pk=case.pk).values_list("pk", flat=True).first()
+        hidden = open_cases.unscoped().exclude(pk=case.pk).values_list("pk", flat=True).first()
         if hidden is not None:
             notices.notify_supervisors(
                 SECOND_OPEN_CASE,
@@ -161,7 +146,6 @@ def _open_case_for(client: Client, *, by: User, counselor: User | None, opened_o
 def _carry_into_case(
     case: Case,
     *,
-    request: HttpRequest | None,
     by: User,
     counselor: User | None,
     categories: list[ConcernCategory],
@@ -179,7 +163,8 @@ def _carry_into_case(
     if case.assigned_to_id is None and counselor is not None:
         changes["assigned_to"] = counselor
     new_categories = {c.pk for c in categories} - set(case.categories.values_list("pk", flat=True))
-    Case.objects.filter(pk=case.pk).update(
+    # Through the base manager: `case` came through the door of `by` already.
+    Case._base_manager.filter(pk=case.pk).update(
         **changes,
         updated_at=timezone.now(),
         version=F("version") + (1 if changes or new_categories else 0),
@@ -195,7 +180,6 @@ def _carry_into_case(
 @transaction.atomic
 def record_contact(
     *,
-    request: HttpRequest | None,
     by: User,
     counselor: User | None,
     client: Client | None,
@@ -219,8 +203,7 @@ def record_contact(
     """
     categories = list(categories)
     if case is not None:
-        if case.status == Case.Status.CLOSED:
-            raise ValidationError(_("This case is closed: reopen it first, saying why."))
+        refuse_if_closed(case)
         client = case.client
     elif client is not None:
         case = _open_case_for(
@@ -229,7 +212,6 @@ def record_contact(
     if case is not None:
         _carry_into_case(
             case,
-            request=request,
             by=by,
             counselor=counselor,
             categories=categories,
@@ -257,7 +239,7 @@ def record_contact(
 @transaction.atomic
 def log_consultation(
     *,
-    request: HttpRequest,
+    by: User,
     client: Client | None,
     new_client: dict[str, Any] | None,
     contact: dict[str, Any],
@@ -265,70 +247,33 @@ def log_consultation(
 ) -> Contact:
     """相談を記録, all at once or not at all: register her if she is new, log the contact on
     her open case, and record the referral if there is one."""
-    user: User = request.user  # type: ignore[assignment]
     if new_client is not None:
-        client = register_client(request=request, by=user, **new_client)
-    logged = record_contact(request=request, by=user, counselor=user, client=client, **contact)
+        client = register_client(by=by, **new_client)
+    logged = record_contact(by=by, counselor=by, client=client, **contact)
     if referral is not None:
         if logged.case is None:
             raise ValidationError(_("An anonymous one-off contact cannot be referred."))
-        refer_case(request=request, by=user, case=logged.case, **referral)
+        refer_case(by=by, case=logged.case, **referral)
     return logged
 
 
 # --- cases -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def change_status(
-    *,
-    request: HttpRequest,
-    case: Case,
-    to: Case.Status,
-    reason: str,
-    expected_version: int,
-) -> CaseStatusChange:
-    """Move a case along 受付 → 支援中 → つなぎ済 → 終結 (or reopen it), saying why."""
-    user: User = request.user  # type: ignore[assignment]
-    current = Case.Status(case.status)
-    if to not in current.next_statuses:
+def refuse_if_closed(case: Case) -> None:
+    """A closed case takes nothing (no contact, referral or support) until it is reopened."""
+    if case.is_closed:
         raise ValidationError(
-            _("A case cannot go from %(from)s to %(to)s.")
-            % {"from": current.label, "to": Case.Status(to).label}
+            _(
+                "This case is closed. To add to it, reopen it first under 「Change status」, saying why."
+            )
         )
-    if not reason.strip():
-        raise ValidationError(_("Say why the status changes."))
-    today = timezone.localdate()
-    fields: dict[str, object] = {"status": to}
-    if to == Case.Status.CLOSED:
-        fields |= {"closed_on": max(today, case.opened_on), "closing_reason": reason}
-    elif current == Case.Status.CLOSED:
-        fields |= {"closed_on": None, "closing_reason": ""}
-    _save_versioned(case, expected_version, fields)
-    change = CaseStatusChange.objects.create(
-        case=case, from_status=current, to_status=to, reason=reason, changed_by=user
-    )
-    audit.record(Action.UPDATE, case, by=request.user, detail={"status": [current, to]})
-    return change
-
-
-@transaction.atomic
-def assign_case(*, request: HttpRequest, case: Case, to: User, expected_version: int) -> None:
-    """Supervisors assign any case; a counselor may take an unassigned case herself."""
-    user: User = request.user  # type: ignore[assignment]
-    if not to.has_role(Role.COUNSELOR, Role.SUPERVISOR):
-        raise ValidationError(_("Only NPO counselors and supervisors can be put in charge."))
-    may = user.has_role(Role.SUPERVISOR) or (case.assigned_to_id is None and to == user)
-    if not may:
-        raise PermissionDenied
-    _save_versioned(case, expected_version, {"assigned_to": to})
-    audit.record(Action.UPDATE, case, by=request.user, detail={"assigned_to": to.pk})
 
 
 @transaction.atomic
 def update_case(
     *,
-    request: HttpRequest,
+    by: User,
     case: Case,
     expected_version: int,
     fields: dict,
@@ -336,8 +281,8 @@ def update_case(
 ) -> None:
     """Save the changed fields of a case (and its concerns when given), refusing a stale form."""
     # Read from the database: a ModelForm has already put the new values on `case`.
-    was_restricted = Case.objects.values_list("restricted", flat=True).get(pk=case.pk)
-    _save_versioned(case, expected_version, fields)
+    was_restricted = Case._base_manager.values_list("restricted", flat=True).get(pk=case.pk)
+    save_versioned(case, expected_version, fields)
     if categories is not None:
         case.categories.set(categories)
     changed = sorted(fields) + (["categories"] if categories is not None else [])
@@ -345,7 +290,7 @@ def update_case(
     if case.restricted != was_restricted:
         # Who opened or closed a woman's record to the other counselors is worth its own line.
         detail["restricted"] = [was_restricted, case.restricted]
-    audit.record(Action.UPDATE, case, by=request.user, detail=detail)
+    audit.record(Action.UPDATE, case, by=by, detail=detail)
 
 
 # --- referrals and support ---------------------------------------------------------------------
@@ -364,7 +309,6 @@ def sharing_allowed(
 @transaction.atomic
 def refer_case(
     *,
-    request: HttpRequest | None,
     by: User,
     case: Case,
     agency: Agency,
@@ -375,6 +319,7 @@ def refer_case(
     override_reason: str = "",
     notes: str = "",
 ) -> Referral:
+    refuse_if_closed(case)
     override = shares_information and not consent_recorded
     if override and not sharing_allowed(
         shares_information=True, consent_recorded=False, by=by, override_reason=override_reason
@@ -407,22 +352,23 @@ def refer_case(
 @transaction.atomic
 def record_activity(
     *,
-    request: HttpRequest,
+    by: User,
     case: Case,
     kind: str,
     done_on: dt.date,
     role_taken: str = "",
     notes: str = "",
 ) -> SupportActivity:
-    user: User = request.user  # type: ignore[assignment]
+    refuse_if_closed(case)
     activity = SupportActivity.objects.create(
         case=case,
         kind=kind,
         done_on=done_on,
-        staff=user,
+        staff=by,
         role_taken=role_taken,
         notes=notes,
+        created_by=by,
     )
-    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
-    audit.record(Action.CREATE, activity, by=request.user)
+    Case._base_manager.filter(pk=case.pk).update(updated_at=timezone.now())
+    audit.record(Action.CREATE, activity, by=by)
     return activity

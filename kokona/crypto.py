@@ -75,7 +75,7 @@ TAG_BYTES = 16
 _KEY_ID = re.compile(r"[0-9a-f]{8}")
 
 # Contact handles a woman may give us; each has its own hash column on the client.
-HANDLE_KINDS: tuple[str, ...] = ("phone", "email", "line")
+HANDLE_KINDS: tuple[str, ...] = ("line", "email", "phone")
 HASH_KINDS: tuple[str, ...] = (*HANDLE_KINDS, "text")
 
 

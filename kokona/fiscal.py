@@ -36,6 +36,11 @@ def fiscal_year_span(year: int) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day` in Japan time: where a day's records begin."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=JST)
+
+
 def wareki_year(year: int) -> str:
     """令和3年度 for 2021, 令和元年度 for 2019, 平成30年度 for 2018."""
     for first, era in _ERAS:

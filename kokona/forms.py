@@ -1,6 +1,9 @@
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kokona.models import User
@@ -20,6 +23,20 @@ class ErrorSummaryFocusMixin:
         if self.is_bound:  # type: ignore[attr-defined]
             for field in self.fields.values():  # type: ignore[attr-defined]
                 field.widget.attrs.pop("autofocus", None)
+
+
+def not_in_future(moment: dt.datetime) -> dt.datetime:
+    """A moment that has happened: a few minutes' grace for a phone whose clock runs fast."""
+    if moment > timezone.now() + dt.timedelta(minutes=5):
+        raise forms.ValidationError(_("The time is in the future."))
+    return moment
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the record the form was opened on, for the stale-save check
+    (kokona.locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class SignInForm(ErrorSummaryFocusMixin, AuthenticationForm):

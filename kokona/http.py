@@ -3,6 +3,7 @@
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from kokona.models import User
 
@@ -13,6 +14,7 @@ class AuthenticatedHttpRequest(HttpRequest):
     """A request whose user is signed in: what every view behind `role_required` receives."""
 
     user: User  # type: ignore[assignment]
+    htmx: HtmxDetails
 
 
 def page_of(queryset: QuerySet, number: str | None, *, size: int = PAGE_SIZE) -> Page:

@@ -136,6 +136,24 @@ class AdminLogEntry(LogEntry):
         ]
 
 
+class Provenance(models.Model):
+    """Who made a record and when: every record a person makes carries both."""
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
 class AuditEvent(models.Model):
     """One line of the audit trail: who did what to which record, when, from where.
 

@@ -1,34 +1,32 @@
-"""The consultation models: vocabularies, and the records of the women and their cases.
+"""The consultation models: vocabularies, and the records of the women and their cases, one
+module each. Every model holding something about a woman reads through `visible_to(user)`
+(consultations.access).
 
 pghistory adds an event model per tracked model (CaseEvent, …) when the app registry is ready;
 reach them with `apps.get_model("consultations", "CaseEvent")`."""
 
-from consultations.models.records import (
+from consultations.models.cases import (
     Case,
     CaseQuerySet,
+    CaseStatus,
     CaseStatusChange,
-    Client,
-    ClientQuerySet,
-    Contact,
-    ContactQuerySet,
-    Referral,
-    SupportActivity,
+    CaseStatusChangeQuerySet,
+    Risk,
 )
-from consultations.models.vocabularies import (
-    AgeBand,
-    Agency,
-    Channel,
-    ConcernCategory,
-    Vocabulary,
-    VocabularyQuerySet,
-)
+from consultations.models.clients import Client, ClientQuerySet
+from consultations.models.contacts import Contact, ContactQuerySet
+from consultations.models.referrals import Referral, ReferralQuerySet
+from consultations.models.support import SupportActivity, SupportActivityQuerySet
+from consultations.models.vocabularies import AgeBand, Agency, Channel, ConcernCategory
 
 __all__ = [
     "AgeBand",
     "Agency",
     "Case",
     "CaseQuerySet",
+    "CaseStatus",
     "CaseStatusChange",
+    "CaseStatusChangeQuerySet",
     "Channel",
     "Client",
     "ClientQuerySet",
@@ -36,7 +34,8 @@ __all__ = [
     "Contact",
     "ContactQuerySet",
     "Referral",
+    "ReferralQuerySet",
+    "Risk",
     "SupportActivity",
-    "Vocabulary",
-    "VocabularyQuerySet",
+    "SupportActivityQuerySet",
 ]

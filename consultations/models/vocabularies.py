@@ -5,26 +5,7 @@ Japanese label or the code."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class VocabularyQuerySet(models.QuerySet):
-    def active(self) -> "VocabularyQuerySet":
-        return self.filter(is_active=True)
-
-
-class Vocabulary(models.Model):
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    label = models.CharField(_("label"), max_length=60, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("in use"), default=True)
-
-    objects = VocabularyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-        ordering = ["order", "pk"]
-
-    def __str__(self) -> str:
-        return self.label
+from kokona.vocabularies import Vocabulary
 
 
 class ConcernCategory(Vocabulary):

@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consultations import queries, services
+from consultations.access import get_case_for_user
 from consultations.forms import (
     ActivityForm,
     AssignForm,
@@ -18,11 +19,12 @@ from consultations.forms import (
     ReferralForm,
     StatusForm,
 )
-from consultations.models import Case
-from consultations.views.common import current_version, get_case_for_user, say_conflict, user_of
+from consultations.models import Case, CaseStatus
 from kokona import audit
 from kokona.audit import Action
 from kokona.decorators import role_required
+from kokona.http import AuthenticatedHttpRequest, page_of
+from kokona.locking import CONFLICT, VersionConflict, conflict_form
 from kokona.roles import NPO_STAFF, Role
 
 # --- cases -------------------------------------------------------------------------------------
@@ -30,30 +32,30 @@ from kokona.roles import NPO_STAFF, Role
 
 @require_GET
 @role_required(*NPO_STAFF)
-def case_list(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     filters = CaseFilterForm(request.GET or None)
     cleaned: dict[str, object] = {}
     if filters.is_bound:
         # The valid filters still apply when one is wrong; the wrong one shows its message.
         filters.is_valid()
         cleaned = filters.cleaned_data
-    page = queries.page_of(queries.filtered_cases(user, cleaned), request.GET.get("page"))
+    page = page_of(queries.filtered_cases(user, cleaned), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filters": filters, "page": page, "query": query.urlencode()}
-    template = "consultations/_case_table.html" if request.htmx else "consultations/cases.html"  # type: ignore[attr-defined]
+    template = "consultations/_case_table.html" if request.htmx else "consultations/cases.html"
     return render(request, template, context)
 
 
-def _case_page(request: HttpRequest, case: Case, **forms: object) -> HttpResponse:
+def _case_page(request: AuthenticatedHttpRequest, case: Case, **forms: object) -> HttpResponse:
     """The case page, also when a form on it comes back with errors: a read of her record
     either way, so it is audited here."""
-    user = user_of(request)
+    user = request.user
     audit.record(Action.VIEW, case, by=request.user)
     context = {
         "case": case,
-        "timeline": queries.timeline(case),
+        "timeline": queries.timeline(case, user),
         "status_form": forms.get("status_form") or StatusForm(case=case),
         "assign_form": forms.get("assign_form") or AssignForm(case=case),
         "contact_form": forms.get("contact_form") or ContactForm(),
@@ -68,28 +70,26 @@ def _case_page(request: HttpRequest, case: Case, **forms: object) -> HttpRespons
 
 @require_GET
 @role_required(*NPO_STAFF)
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
     return _case_page(request, case)
 
 
 @require_POST
 @role_required(*NPO_STAFF)
-def case_status(request: HttpRequest, pk: int) -> HttpResponse:
+def case_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
     form = StatusForm(request.POST, case=case)
     if form.is_valid():
         try:
-            services.change_status(
-                request=request,
-                case=case,
-                to=Case.Status(form.cleaned_data["to"]),
+            case.change_status(
+                CaseStatus(form.cleaned_data["to"]),
                 reason=form.cleaned_data["reason"],
+                by=request.user,
                 expected_version=form.cleaned_data["version"],
             )
-        except services.VersionConflict:
-            say_conflict(request)
-            form = StatusForm(current_version(request.POST, case), case=case)
+        except VersionConflict:
+            form = conflict_form(request, case, lambda data: StatusForm(data, case=case))
             return _case_page(request, case, status_form=form, conflict=True, open_panel="status")
         except ValidationError as error:
             form.add_error(None, error)
@@ -101,20 +101,18 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*NPO_STAFF)
-def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def case_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
     form = AssignForm(request.POST, case=case)
     if form.is_valid():
         try:
-            services.assign_case(
-                request=request,
-                case=case,
-                to=form.cleaned_data["assigned_to"],
+            case.assign(
+                form.cleaned_data["assigned_to"],
+                by=request.user,
                 expected_version=form.cleaned_data["version"],
             )
-        except services.VersionConflict:
-            say_conflict(request)
-            form = AssignForm(current_version(request.POST, case), case=case)
+        except VersionConflict:
+            form = conflict_form(request, case, lambda data: AssignForm(data, case=case))
             return _case_page(request, case, assign_form=form, conflict=True, open_panel="assign")
         except ValidationError as error:
             form.add_error("assigned_to", error)
@@ -126,16 +124,16 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*NPO_STAFF)
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    form = CaseForm(request.POST or None, instance=case, user=user_of(request))
+    form = CaseForm(request.POST or None, instance=case, user=request.user)
     status = 200
     if request.method == "GET":
         audit.record(Action.VIEW, case, by=request.user, detail={"page": "edit"})
     elif form.is_valid():
         try:
             services.update_case(
-                request=request,
+                by=request.user,
                 case=case,
                 expected_version=form.cleaned_data["version"],
                 fields=form.changed_fields(),
@@ -143,31 +141,29 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if "categories" in form.changed_data
                 else None,
             )
-        except services.VersionConflict:
-            say_conflict(request)
-            form = CaseForm(
-                current_version(request.POST, case), instance=case, user=user_of(request)
+        except VersionConflict:
+            form = conflict_form(
+                request, case, lambda data: CaseForm(data, instance=case, user=request.user)
             )
-            status = 409
+            status = CONFLICT
         else:
             messages.success(request, _("The case was saved."))
             return redirect(case)
     else:
         status = 400
-    context = {"case": case, "form": form, "conflict": status == 409}
+    context = {"case": case, "form": form, "conflict": status == CONFLICT}
     return render(request, "consultations/case_edit.html", context, status=status)
 
 
 @require_POST
 @role_required(*NPO_STAFF)
-def case_add_contact(request: HttpRequest, pk: int) -> HttpResponse:
+def case_add_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    user = user_of(request)
+    user = request.user
     form = ContactForm(request.POST)
     if form.is_valid():
         try:
             services.record_contact(
-                request=request,
                 by=user,
                 counselor=user,
                 client=case.client,
@@ -184,15 +180,14 @@ def case_add_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*NPO_STAFF)
-def case_add_referral(request: HttpRequest, pk: int) -> HttpResponse:
+def case_add_referral(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    user = user_of(request)
+    user = request.user
     form = ReferralForm(request.POST, user=user)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.refer_case(
-                request=request,
                 by=user,
                 case=case,
                 agency=data["agency"],
@@ -213,20 +208,24 @@ def case_add_referral(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*NPO_STAFF)
-def case_add_activity(request: HttpRequest, pk: int) -> HttpResponse:
+def case_add_activity(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
     form = ActivityForm(request.POST)
     if form.is_valid():
-        services.record_activity(request=request, case=case, **form.cleaned_data)
-        messages.success(request, _("The support was recorded."))
-        return redirect(case)
+        try:
+            services.record_activity(by=request.user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The support was recorded."))
+            return redirect(case)
     return _case_page(request, case, activity_form=form, open_panel="activity")
 
 
 @require_GET
 @role_required(Role.SUPERVISOR)
-def case_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+def case_access_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
     audit.record(Action.VIEW, case, by=request.user, detail={"page": "access-log"})
-    page = queries.page_of(queries.access_log(case), request.GET.get("page"))
+    page = page_of(queries.access_log(case), request.GET.get("page"))
     return render(request, "consultations/access_log.html", {"case": case, "page": page})

@@ -3,19 +3,21 @@
 import json
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consultations import queries, services
+from consultations import export, queries, services
+from consultations.access import get_client_for_user
 from consultations.forms import ClientForm
-from consultations.views.common import current_version, get_client_for_user, say_conflict, user_of
 from kokona import audit, step_up
 from kokona.audit import Action
 from kokona.decorators import role_required
 from kokona.forms import PasswordConfirmForm
+from kokona.http import AuthenticatedHttpRequest
+from kokona.locking import CONFLICT, VersionConflict, conflict_form
 from kokona.roles import NPO_STAFF, Role
 
 # --- clients -----------------------------------------------------------------------------------
@@ -23,21 +25,21 @@ from kokona.roles import NPO_STAFF, Role
 
 @require_GET
 @role_required(*NPO_STAFF)
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = get_client_for_user(request, pk)
     audit.record(Action.VIEW, client, by=request.user)
     context = {
         "client": client,
-        "cases": queries.client_cases(client, user_of(request)),
-        "export_form": PasswordConfirmForm(user_of(request)),
-        "is_supervisor": user_of(request).has_role(Role.SUPERVISOR),
+        "cases": queries.client_cases(client, request.user),
+        "export_form": PasswordConfirmForm(request.user),
+        "is_supervisor": request.user.has_role(Role.SUPERVISOR),
     }
     return render(request, "consultations/client.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*NPO_STAFF)
-def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def client_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = get_client_for_user(request, pk)
     form = ClientForm(request.POST or None, instance=client)
     status = 200
@@ -47,15 +49,14 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fields = {f: form.cleaned_data[f] for f in form.changed_data if f != "version"}
         try:
             services.update_client(
-                request=request,
+                by=request.user,
                 client=client,
                 expected_version=form.cleaned_data["version"],
                 fields=fields,
             )
-        except services.VersionConflict:
-            say_conflict(request)
-            form = ClientForm(current_version(request.POST, client), instance=client)
-            status = 409
+        except VersionConflict:
+            form = conflict_form(request, client, lambda data: ClientForm(data, instance=client))
+            status = CONFLICT
         else:
             messages.success(request, _("Her record was saved."))
             return redirect(client)
@@ -68,13 +69,13 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.SUPERVISOR)
-def client_export(request: HttpRequest, pk: int) -> HttpResponse:
+def client_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Everything held on one woman, as JSON: a step-up (the password again) comes first."""
     client = get_client_for_user(request, pk)
     if refusal := step_up.confirm_password(request, step="export", target=client):
         messages.error(request, refusal)
         return redirect(client)
-    data = queries.client_export(client, user_of(request))
+    data = export.client_export(client, request.user)
     audit.record(Action.EXPORT, client, by=request.user, detail={"format": "json"})
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"

@@ -2,17 +2,17 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from consultations import imports, tasks
 from consultations.forms import ImportForm
-from consultations.views.common import user_of
 from kokona import audit, importing
 from kokona.csvio import MAX_BYTES, ImportRefused
 from kokona.decorators import role_required
+from kokona.http import AuthenticatedHttpRequest
 from kokona.models import ImportBatch
 from kokona.request_size import accepts_upload
 from kokona.roles import Role
@@ -25,9 +25,9 @@ _CSV_TYPES = {"text/csv", "application/vnd.ms-excel", "text/plain", "application
 @accepts_upload(max_bytes=settings.UPLOAD_MAX_BYTES)
 @require_http_methods(["GET", "POST"])
 @role_required(Role.SUPERVISOR)
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a CSV; nothing is written until the preview is confirmed."""
-    user = user_of(request)
+    user = request.user
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -56,11 +56,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "consultations/import.html", context, status=status)
 
 
-def _get_batch_for_user(request: HttpRequest, pk: int) -> ImportBatch:
+def _get_batch_for_user(request: AuthenticatedHttpRequest, pk: int) -> ImportBatch:
     """The user's own upload, in whatever state; 404 otherwise, the same whether another
     supervisor's upload exists or not, and a refusal is audited."""
     batch = ImportBatch.objects.filter(
-        pk=pk, uploaded_by=user_of(request), kind=ImportBatch.Kind.CONSULTATIONS
+        pk=pk, uploaded_by=request.user, kind=ImportBatch.Kind.CONSULTATIONS
     ).first()
     if batch is None:
         if ImportBatch.objects.filter(pk=pk).exists():
@@ -73,7 +73,7 @@ def _get_batch_for_user(request: HttpRequest, pk: int) -> ImportBatch:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.SUPERVISOR)
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """What the file would add, with the button that queues it; once queued, its progress.
 
     Confirming only queues the work: the background worker applies the file (a large one runs
@@ -95,7 +95,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status != ImportBatch.Status.UPLOADED:
         return render(request, "consultations/import_status.html", _status_context(batch))
     try:
-        plan = imports.plan(bytes.fromhex(batch.content), by=user_of(request))
+        plan = imports.plan(bytes.fromhex(batch.content), by=request.user)
     except ImportRefused as refused:
         batch.discard()
         context = {
@@ -109,7 +109,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @role_required(Role.SUPERVISOR)
-def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+def import_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The progress fragment the status page polls every 2 s until the import has finished."""
     batch = _get_batch_for_user(request, pk)
     return render(request, "consultations/_import_status.html", _status_context(batch))

@@ -1,15 +1,16 @@
 """The counselor's home, the quick form and the search for a woman."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consultations import queries, services
+from consultations.access import get_client_for_user
 from consultations.forms import NEW, QuickContactForm
-from consultations.views.common import get_client_for_user, user_of
 from kokona.decorators import role_required
+from kokona.http import AuthenticatedHttpRequest
 from kokona.roles import NPO_STAFF, Role
 
 # --- home and the quick form -------------------------------------------------------------------
@@ -17,19 +18,19 @@ from kokona.roles import NPO_STAFF, Role
 
 @require_GET
 @role_required(*NPO_STAFF)
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "consultations/home.html", {"home": queries.home(user_of(request))})
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "consultations/home.html", {"home": queries.home(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*NPO_STAFF)
-def record_contact(request: HttpRequest) -> HttpResponse:
+def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     """相談を記録: find or register the woman and log the exchange, on one screen.
 
     The search posts the whole form back (the 検索 button, without JavaScript) so that nothing
     typed is lost and no name or phone number ends up in a URL.
     """
-    user = user_of(request)
+    user = request.user
     searching = "search" in request.POST
     chosen = request.POST.get("client", "")
     form = QuickContactForm(
@@ -39,7 +40,7 @@ def record_contact(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and not searching and form.is_valid():
         contact = services.log_consultation(
-            request=request,
+            by=user,
             client=form.chosen_client,
             new_client=form.new_client_fields() if form.cleaned_data["client"] == NEW else None,
             contact=form.contact_fields(),
@@ -68,7 +69,7 @@ def record_contact(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*NPO_STAFF)
-def client_search(request: HttpRequest) -> HttpResponse:
+def client_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find a woman by nickname, code or handle. A POST, so that a name or a phone number being
     searched never appears in a URL or a log line.
 
@@ -77,11 +78,11 @@ def client_search(request: HttpRequest) -> HttpResponse:
     query = request.POST.get("q", "")
     context = {
         "query": query,
-        "matches": queries.search_clients(user_of(request), query),
+        "matches": queries.search_clients(request.user, query),
         "selected": request.POST.get("client", NEW),
         "searched": True,
     }
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         return render(request, "consultations/client_search.html", context)
     if request.POST.get("as") == "links":
         return render(request, "consultations/_client_links.html", context)

@@ -97,7 +97,7 @@ class TestStatus:
         case.refresh_from_db()
         assert case.status == Case.Status.SUPPORTING
         assert case.version == 2
-        change = CaseStatusChange.objects.get()
+        change = CaseStatusChange.objects.unscoped().get()
         assert (change.from_status, change.to_status) == ("received", "supporting")
         assert change.changed_by == counselor and change.reason == "継続して話を聞く"
 
@@ -115,7 +115,7 @@ class TestStatus:
 
         case.refresh_from_db()
         assert case.status == "supporting" and case.closed_on is None
-        assert CaseStatusChange.objects.count() == 2
+        assert CaseStatusChange.objects.unscoped().count() == 2
 
     def test_a_change_needs_a_reason(self, client_as, case):
         response = client_as("counselor").post(
@@ -125,10 +125,12 @@ class TestStatus:
         assert response.status_code == 400
         case.refresh_from_db()
         assert case.status == "received"
-        assert not CaseStatusChange.objects.exists()
+        assert not CaseStatusChange.objects.unscoped().exists()
 
     def test_an_impossible_step_is_refused(self, client_as, case):
-        Case.objects.filter(pk=case.pk).update(status="closed", closed_on=dt.date(2026, 11, 1))
+        Case.objects.unscoped().filter(pk=case.pk).update(
+            status="closed", closed_on=dt.date(2026, 11, 1)
+        )
 
         response = client_as("counselor").post(
             status_url(case), {"to": "referred", "reason": "x", "version": 1}
@@ -144,7 +146,7 @@ class TestStatus:
         )
 
         with pytest.raises(DatabaseError), transaction.atomic():
-            CaseStatusChange.objects.filter(pk=change.pk).update(to_status="closed")
+            CaseStatusChange.objects.unscoped().filter(pk=change.pk).update(to_status="closed")
         with pytest.raises(DatabaseError), transaction.atomic():
             change.delete()
 
@@ -253,7 +255,7 @@ class TestActionsInPlace:
         )
 
         assert response.status_code == 302
-        contact = case.contacts.get()
+        contact = case.contacts.unscoped().get()
         assert contact.direction == "out" and contact.duration_minutes == 25
         case.refresh_from_db()
         assert case.follow_up_due == dt.date(2026, 12, 5)
@@ -269,7 +271,7 @@ class TestActionsInPlace:
             },
         )
 
-        activity = SupportActivity.objects.get()
+        activity = SupportActivity.objects.unscoped().get()
         assert activity.kind == "role" and activity.role_taken == "ピアサポーター"
         assert AuditEvent.objects.filter(
             action="create", object_type="consultations.supportactivity"
@@ -283,7 +285,7 @@ class TestActionsInPlace:
 
         assert response.status_code == 400
         assert "途中まで書いた記録" in response.content.decode()
-        assert not case.contacts.exists()
+        assert not case.contacts.unscoped().exists()
 
 
 class TestHistory:
@@ -298,7 +300,7 @@ class TestHistory:
 
     def test_bulk_updates_are_captured(self, case, supervisor):
         with pghistory.context(user=supervisor.pk):
-            Case.objects.filter(pk=case.pk).update(risk="crisis")
+            Case.objects.unscoped().filter(pk=case.pk).update(risk="crisis")
 
         case_event = apps.get_model("consultations", "CaseEvent")
 

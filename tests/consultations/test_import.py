@@ -44,13 +44,13 @@ def importer(supervisor):
 def test_it_reads_each_encoding_and_both_labels_and_codes(tmp_path, counselor, encoding):
     run(tmp_path, HEADER + ROWS, encoding=encoding)
 
-    assert Contact.objects.count() == 4
-    first = Client.objects.get(nickname="R3-001")
+    assert Contact.objects.unscoped().count() == 4
+    first = Client.objects.unscoped().get(nickname="R3-001")
     assert first.age_band.label == "20代"
-    assert first.contacts.count() == 2  # the same client text is the same person
-    assert {c.channel.code for c in first.contacts.all()} == {"line", "phone"}
-    assert Contact.objects.filter(client=None).count() == 1  # a blank client: anonymous
-    case = Case.objects.get(client=first)
+    assert first.contacts.unscoped().count() == 2  # the same client text is the same person
+    assert {c.channel.code for c in first.contacts.unscoped().all()} == {"line", "phone"}
+    assert Contact.objects.unscoped().filter(client=None).count() == 1  # a blank client: anonymous
+    case = Case.objects.unscoped().get(client=first)
     assert case.assigned_to == counselor
     assert case.primary_concern.code == "isolation"
 
@@ -60,7 +60,7 @@ def test_japanese_headings_are_accepted(tmp_path, counselor):
 
     run(tmp_path, header + ROWS)
 
-    assert Contact.objects.count() == 4
+    assert Contact.objects.unscoped().count() == 4
 
 
 def test_an_unknown_agency_is_added_for_review(tmp_path, counselor):
@@ -69,13 +69,13 @@ def test_an_unknown_agency_is_added_for_review(tmp_path, counselor):
     added = Agency.objects.get(name="釧路子ども食堂ひだまり")
     assert added.needs_review
     assert not Agency.objects.get(name="ハローワーク釧路").needs_review
-    assert Referral.objects.count() == 2
+    assert Referral.objects.unscoped().count() == 2
 
 
 def test_the_import_is_recorded_under_the_named_user(tmp_path, counselor, supervisor):
     run(tmp_path, HEADER + ROWS)
 
-    assert set(Contact.objects.values_list("created_by", flat=True)) == {supervisor.pk}
+    assert set(Contact.objects.unscoped().values_list("created_by", flat=True)) == {supervisor.pk}
     assert AuditEvent.objects.filter(actor=supervisor, action="create").count() >= 4
 
 
@@ -86,25 +86,25 @@ def test_the_importer_must_be_npo_staff(tmp_path, city_staff, username):
 
     with pytest.raises(CommandError):
         call_command("import_consultations", str(path), "--as", username, stdout=io.StringIO())
-    assert not Contact.objects.exists()
+    assert not Contact.objects.unscoped().exists()
 
 
 def test_importing_the_same_file_twice_adds_nothing(tmp_path, counselor):
     run(tmp_path, HEADER + ROWS)
     counts = (
-        Contact.objects.count(),
-        Client.objects.count(),
-        Case.objects.count(),
-        Referral.objects.count(),
+        Contact.objects.unscoped().count(),
+        Client.objects.unscoped().count(),
+        Case.objects.unscoped().count(),
+        Referral.objects.unscoped().count(),
     )
 
     output = run(tmp_path, HEADER + ROWS)
 
     assert (
-        Contact.objects.count(),
-        Client.objects.count(),
-        Case.objects.count(),
-        Referral.objects.count(),
+        Contact.objects.unscoped().count(),
+        Client.objects.unscoped().count(),
+        Case.objects.unscoped().count(),
+        Referral.objects.unscoped().count(),
     ) == counts
     assert "取り込み済みでスキップしたもの 4 件" in output
 
@@ -114,8 +114,8 @@ def test_a_later_file_finds_the_same_woman(tmp_path, counselor):
 
     run(tmp_path, HEADER + "2022-06-01 20:00,LINE,R3-001,,,sakura,また連絡,\n")
 
-    assert Client.objects.filter(nickname="R3-001").count() == 1
-    assert Client.objects.get(nickname="R3-001").contacts.count() == 3
+    assert Client.objects.unscoped().filter(nickname="R3-001").count() == 1
+    assert Client.objects.unscoped().get(nickname="R3-001").contacts.unscoped().count() == 3
 
 
 @pytest.mark.parametrize(
@@ -139,7 +139,7 @@ def test_a_bad_row_writes_nothing_and_names_its_line_and_column(
         run(tmp_path, HEADER + good + row)
 
     assert f"{line}行目「{column}」" in str(error.value)
-    assert not Contact.objects.exists() and not Client.objects.exists()
+    assert not Contact.objects.unscoped().exists() and not Client.objects.unscoped().exists()
     assert not Agency.objects.filter(needs_review=True).exists()
 
 
@@ -169,7 +169,7 @@ def test_a_file_in_another_encoding_is_refused(tmp_path, db, data, message):
         call_command("import_consultations", str(path), "--as", "haruka", stdout=io.StringIO())
 
     assert message in str(error.value)
-    assert not Contact.objects.exists()
+    assert not Contact.objects.unscoped().exists()
 
 
 class TestUploadPage:
@@ -191,7 +191,7 @@ class TestUploadPage:
         response = self.upload(client, (HEADER + ROWS).encode("cp932"))
 
         assert response.status_code == 302
-        assert not Contact.objects.exists()  # nothing before the confirmation
+        assert not Contact.objects.unscoped().exists()  # nothing before the confirmation
         preview = client.get(response["Location"])
         html = preview.content.decode()
         assert "追加する相談記録" in html and "釧路子ども食堂ひだまり" in html
@@ -202,7 +202,7 @@ class TestUploadPage:
         assert done.status_code == 302 and done["Location"] == response["Location"]
         batch = ImportBatch.objects.get()
         assert batch.status == "queued" and batch.task_id
-        assert not Contact.objects.exists()  # the worker applies it, not the request
+        assert not Contact.objects.unscoped().exists()  # the worker applies it, not the request
         assert "待機中" in client.get(response["Location"]).content.decode()
 
     def test_a_bad_file_shows_the_problems_and_keeps_nothing(self, client_as, counselor):
@@ -212,7 +212,7 @@ class TestUploadPage:
 
         assert response.status_code == 400
         assert "2行目「相談経路」" in response.content.decode()
-        assert not ImportBatch.objects.exists() and not Contact.objects.exists()
+        assert not ImportBatch.objects.exists() and not Contact.objects.unscoped().exists()
 
     def test_a_file_that_is_not_csv_is_refused(self, client_as, db):
         response = self.upload(
@@ -254,7 +254,10 @@ class TestWhatThePreviewMustCatch:
             run(tmp_path, HEADER + f"2021-04-05 10:00,LINE,A,,,,,{name}\n")
 
         assert "2行目「つなぎ先」" in str(error.value) and "120文字" in str(error.value)
-        assert not Contact.objects.exists() and not Agency.objects.filter(name=name).exists()
+        assert (
+            not Contact.objects.unscoped().exists()
+            and not Agency.objects.filter(name=name).exists()
+        )
 
     def test_a_nul_byte_after_the_first_4_kb_is_refused_with_its_line(self, tmp_path, counselor):
         filler = "".join(
@@ -266,7 +269,7 @@ class TestWhatThePreviewMustCatch:
 
         assert len(filler.encode()) > 4096
         assert "102行目「相談者」" in str(error.value) and "制御文字" in str(error.value)
-        assert not Contact.objects.exists()
+        assert not Contact.objects.unscoped().exists()
 
 
 class TestWhatAnImportWrites:
@@ -290,7 +293,7 @@ class TestWhatAnImportWrites:
         )
 
         case.refresh_from_db()
-        assert case.contacts.count() == 2 and her.cases.count() == 1
+        assert case.contacts.unscoped().count() == 2 and her.cases.unscoped().count() == 1
         assert case.assigned_to == counselor
         assert case.primary_concern.code == "isolation"  # from her first contact in time
         assert set(case.categories.values_list("code", flat=True)) == {"isolation", "work"}
@@ -311,11 +314,11 @@ class TestWhatAnImportWrites:
             + "2021-05-01 10:00,LINE,R3-010,30代,子育て,mizuki,first,\n",
         )
 
-        case = Case.objects.get(client__nickname="R3-010")
+        case = Case.objects.unscoped().get(client__nickname="R3-010")
         assert case.opened_on == dt.date(2021, 5, 1)
         assert case.assigned_to == other_counselor  # who talked with her first
         assert case.primary_concern.code == "childcare"
-        assert [c.to_status for c in case.status_changes.all()] == ["received"]
+        assert [c.to_status for c in case.status_changes.unscoped().all()] == ["received"]
         assert case.client.age_band.code == "40s"  # the latest the file says
 
     def test_a_closed_case_is_left_closed_and_a_new_one_opened(self, tmp_path, counselor):
@@ -328,15 +331,15 @@ class TestWhatAnImportWrites:
 
         run(tmp_path, HEADER + "2021-04-05 10:00,LINE,R3-011,,,sakura,a,\n")
 
-        assert her.cases.count() == 2
-        assert not closed.contacts.exists()
+        assert her.cases.unscoped().count() == 2
+        assert not closed.contacts.unscoped().exists()
 
     def test_each_contact_has_one_history_row_and_one_audit_row(
         self, tmp_path, counselor, supervisor
     ):
         run(tmp_path, HEADER + ROWS)
 
-        contacts = set(Contact.objects.values_list("pk", flat=True))
+        contacts = set(Contact.objects.unscoped().values_list("pk", flat=True))
         history = apps.get_model("consultations", "ContactEvent").objects
         assert sorted(history.values_list("pgh_obj_id", flat=True)) == sorted(contacts)
         audited = AuditEvent.objects.filter(
@@ -384,7 +387,7 @@ def test_an_import_never_writes_into_a_case_hidden_from_its_importer(
 
     call_command("import_consultations", str(path), "--as", "mizuki", stdout=io.StringIO())
 
-    assert not hidden.contacts.exists()
-    assert Case.objects.filter(client=her).count() == 3
+    assert not hidden.contacts.unscoped().exists()
+    assert Case.objects.unscoped().filter(client=her).count() == 3
     notice = Notice.objects.get()
     assert her.code in notice.text and f"#{hidden.pk}" in notice.text

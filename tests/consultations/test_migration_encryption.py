@@ -129,8 +129,12 @@ def test_it_encrypts_what_was_stored_in_plain_text_live_and_in_history(before_th
             assert decrypt(token, context=CONTEXTS[table]) == text, table
     # Storing a value differently is not an edit of her record: no history row was added.
     assert history_rows() == events_before
-    assert Client.objects.get(pk=before_the_migration).area == "白糠町"
-    assert SupportActivity.objects.get().role_taken == "ピアサポーター"
+    # Only these columns: the models have moved on since this migration (later fields).
+    clients = Client.objects.unscoped().values_list("area", flat=True)
+    assert clients.get(pk=before_the_migration) == "白糠町"
+    assert SupportActivity.objects.unscoped().values_list("role_taken", flat=True).get() == (
+        "ピアサポーター"
+    )
 
 
 def test_running_it_again_encrypts_nothing_twice(before_the_migration):
@@ -159,4 +163,4 @@ def test_a_value_the_application_saved_is_not_encrypted_again(counselor):
     with connection.schema_editor() as editor:
         migration.encrypt_plaintext(None, editor)
 
-    assert Client.objects.get(pk=woman.pk).area == "釧路町遠矢"
+    assert Client.objects.unscoped().get(pk=woman.pk).area == "釧路町遠矢"

@@ -23,13 +23,13 @@ def refer(client, case, **fields):
 
 def test_a_referral_without_sharing_needs_no_consent(client_as, case):
     assert refer(client_as("counselor"), case).status_code == 302
-    assert Referral.objects.get().shares_information is False
+    assert Referral.objects.unscoped().get().shares_information is False
 
 
 def test_sharing_with_her_consent_is_recorded_and_audited(client_as, case, counselor):
     refer(client_as("counselor"), case, shares_information="on", consent_recorded="on")
 
-    referral = Referral.objects.get()
+    referral = Referral.objects.unscoped().get()
     assert referral.shares_information and referral.consent_recorded
     event = AuditEvent.objects.get(action="create", object_type="consultations.referral")
     assert event.actor == counselor
@@ -41,7 +41,7 @@ def test_a_counselor_cannot_share_without_consent(client_as, case):
 
     assert response.status_code == 400
     assert "管理者に相談" in response.content.decode()
-    assert not Referral.objects.exists()
+    assert not Referral.objects.unscoped().exists()
 
 
 def test_a_counselor_cannot_smuggle_an_override(client_as, case, supervisor):
@@ -53,7 +53,7 @@ def test_a_counselor_cannot_smuggle_an_override(client_as, case, supervisor):
         override_by=supervisor.pk,
     )
 
-    assert not Referral.objects.exists()
+    assert not Referral.objects.unscoped().exists()
 
 
 def test_a_supervisor_overrides_with_a_reason_which_is_logged(client_as, case, supervisor):
@@ -64,7 +64,7 @@ def test_a_supervisor_overrides_with_a_reason_which_is_logged(client_as, case, s
         override_reason="命の危険があり、警察への連絡が必要と判断した",
     )
 
-    referral = Referral.objects.get()
+    referral = Referral.objects.unscoped().get()
     assert referral.override_by == supervisor
     assert referral.override_reason.startswith("命の危険")
     event = AuditEvent.objects.get(action="create", object_type="consultations.referral")
@@ -75,7 +75,7 @@ def test_a_supervisor_still_needs_a_reason(client_as, case):
     response = refer(client_as("supervisor"), case, shares_information="on")
 
     assert response.status_code == 400
-    assert not Referral.objects.exists()
+    assert not Referral.objects.unscoped().exists()
 
 
 def test_the_database_refuses_sharing_without_consent_or_override(case):
@@ -93,4 +93,4 @@ def test_a_record_of_sharing_cannot_be_deleted(case):
         shared.delete()
     informed.delete()  # nothing was shared: an ordinary record
 
-    assert Referral.objects.filter(pk=shared.pk).exists()
+    assert Referral.objects.unscoped().filter(pk=shared.pk).exists()

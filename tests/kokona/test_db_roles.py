@@ -243,7 +243,7 @@ def test_an_actor_unknown_before_sign_in_may_be_filled_in(counselor):
     with pghistory.context(user=None, url="/login/"):
         woman = make_client("あや")
         pghistory.context(user=counselor.pk)  # as Django's login() does through request.user
-        Client.objects.filter(pk=woman.pk).update(nickname="あやか")
+        Client.objects.unscoped().filter(pk=woman.pk).update(nickname="あやか")
 
     update = ClientEvent.objects.get(pgh_obj=woman, pgh_label="update")
     assert update.pgh_context.metadata == {"user": counselor.pk, "url": "/login/"}
@@ -256,7 +256,7 @@ def test_deleting_a_tracked_row_leaves_its_last_state_with_actor_and_request(sup
     woman = make_client("あや", strengths="歌が得意")
 
     with pghistory.context(user=supervisor.pk, request_id="r-9"):
-        Client.objects.filter(pk=woman.pk).delete()
+        Client.objects.unscoped().filter(pk=woman.pk).delete()
 
     deleted = ClientEvent.objects.get(pgh_obj_id=woman.pk, pgh_label="delete")
     assert deleted.nickname == "あや"

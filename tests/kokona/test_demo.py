@@ -27,10 +27,10 @@ def test_it_loads_the_demo_once(db, settings):
     settings.DEBUG = True
 
     output = seed()
-    contacts = Contact.objects.count()
+    contacts = Contact.objects.unscoped().count()
     seed()
 
-    assert Contact.objects.count() == contacts
+    assert Contact.objects.unscoped().count() == contacts
     assert "soudan" in output and "kyoten" in output
     assert {u.primary_role for u in User.objects.all()} >= {
         "counselor",
@@ -45,7 +45,7 @@ def test_reiwa_3_shows_twenty_people_consulting(db, settings):
     seed()
 
     assert unique_consultees(2021) == 20
-    assert Case.objects.filter(restricted=True).count() == 1
+    assert Case.objects.unscoped().filter(restricted=True).count() == 1
 
 
 def test_a_printed_backup_code_signs_the_demo_counselor_in(db, settings, client):

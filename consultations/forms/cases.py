@@ -1,0 +1,113 @@
+"""The forms of a case: its status, who is in charge, its details, and the case list's filters."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import Case, Channel, ConcernCategory
+from kokona.forms import ErrorSummaryFocusMixin, VersionedForm
+from kokona.models import User
+from kokona.roles import Role
+from kokona.widgets import CheckboxChips, ChoiceChips, DateInput
+
+
+class StatusForm(ErrorSummaryFocusMixin, VersionedForm):
+    to = forms.ChoiceField(label=_("New status"), choices=Case.Status, widget=ChoiceChips)
+    reason = forms.CharField(
+        label=_("Why"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        nexts = Case.Status(case.status).next_statuses
+        self.fields["to"].choices = [(s.value, s.label) for s in nexts]  # type: ignore[attr-defined]
+        self.fields["version"].initial = case.version
+
+
+class AssignForm(VersionedForm):
+    assigned_to = forms.ModelChoiceField(
+        label=_("Counselor in charge"), queryset=User.objects.none()
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = User.objects.npo_staff()  # type: ignore[attr-defined]
+        self.fields["assigned_to"].initial = case.assigned_to_id
+        self.fields["version"].initial = case.version
+
+
+class CaseForm(ErrorSummaryFocusMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Case
+        fields = ["primary_concern", "categories", "risk", "follow_up_due", "restricted"]
+        widgets = {
+            "categories": CheckboxChips,
+            "risk": ChoiceChips,
+            "follow_up_due": DateInput(),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        active = ConcernCategory.objects.filter(Q(is_active=True) | Q(cases=self.instance))
+        self.fields["categories"].queryset = active.distinct()  # type: ignore[attr-defined]
+        self.fields["version"].initial = self.instance.version
+        if not (user.has_role(Role.SUPERVISOR) or self.instance.assigned_to_id == user.pk):
+            # Opening or closing her record to the other counselors is for the counselor in
+            # charge and supervisors only.
+            del self.fields["restricted"]
+
+    def changed_fields(self) -> dict[str, Any]:
+        """The case fields this form changed (categories apart: they are a relation)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name not in ("categories", "version")
+        }
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's filters. Every choice narrows what `visible_to` already allows.
+
+    Filters travel in the URL, so none of them names a woman: finding her by name or phone is the
+    search box, which posts.
+    """
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Open cases")), ("all", _("All")), *Case.Status.choices],
+    )
+    counselor = forms.ModelChoiceField(
+        label=_("Counselor in charge"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Anyone"),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Concern"),
+        queryset=ConcernCategory.objects.all(),
+        required=False,
+        empty_label=_("Any"),
+    )
+    channel = forms.ModelChoiceField(
+        label=_("Channel"), queryset=Channel.objects.all(), required=False, empty_label=_("Any")
+    )
+    overdue = forms.BooleanField(label=_("Follow-up overdue"), required=False)
+    date_from = forms.DateField(label=_("Contact from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Contact to"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counselor"].queryset = User.objects.npo_staff()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data

@@ -1,0 +1,252 @@
+"""支援ケース: one woman's path with us, and every step of it.
+
+Saves check `version` (kokona.locking): of two counselors saving the same case, the later is
+refused rather than silently winning. Reads go through `visible_to(user)` (consultations.access).
+"""
+
+import datetime as dt
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consultations.access import PersonalQuerySet
+from consultations.models.clients import Client
+from consultations.models.vocabularies import ConcernCategory
+from kokona import audit
+from kokona.crypto import EncryptedTextField
+from kokona.locking import save_versioned
+from kokona.models import Provenance, User
+from kokona.roles import NPO_STAFF, Role
+
+
+class CaseStatus(models.TextChoices):
+    """受付 → 支援中 → つなぎ済 → 終結, and back to 支援中 when she returns."""
+
+    RECEIVED = "received", _("Received")
+    SUPPORTING = "supporting", _("In support")
+    REFERRED = "referred", _("Referred")
+    CLOSED = "closed", _("Closed")
+
+    @property
+    def next_statuses(self) -> list["CaseStatus"]:
+        S = CaseStatus
+        return {
+            S.RECEIVED: [S.SUPPORTING, S.REFERRED, S.CLOSED],
+            S.SUPPORTING: [S.REFERRED, S.CLOSED],
+            S.REFERRED: [S.SUPPORTING, S.CLOSED],
+            S.CLOSED: [S.SUPPORTING],  # reopened
+        }[self]
+
+
+class Risk(models.TextChoices):
+    @property
+    def is_high(self) -> bool:
+        return self in (Risk.HIGH, Risk.CRISIS)
+
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRISIS = "crisis", _("Crisis")
+
+
+class CaseQuerySet(PersonalQuerySet["Case"]):
+    client_path = "client"
+    case_path = ""
+
+    def open(self) -> "CaseQuerySet":
+        return self.exclude(status=CaseStatus.CLOSED)
+
+    def overdue(self, today: dt.date | None = None) -> "CaseQuerySet":
+        today = today or timezone.localdate()
+        return self.open().filter(follow_up_due__lt=today)
+
+    def due(self, today: dt.date | None = None, *, within_days: int = 3) -> "CaseQuerySet":
+        """Open cases whose follow-up falls today or in the next few days."""
+        today = today or timezone.localdate()
+        return self.open().filter(
+            follow_up_due__gte=today, follow_up_due__lte=today + dt.timedelta(days=within_days)
+        )
+
+    def unassigned(self) -> "CaseQuerySet":
+        return self.open().filter(assigned_to__isnull=True)
+
+
+@pghistory.track()
+class Case(Provenance):
+    """支援ケース: one woman's path with us, from the first contact to its close.
+
+    受付 → 支援中 → つなぎ済 → 終結, and back to 支援中 when she returns. Every change of status is
+    kept with who, when and why (CaseStatusChange). Saves check `version`: of two counselors
+    saving the same case, the later is refused rather than silently winning.
+    """
+
+    Status = CaseStatus
+    Risk = Risk
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="cases"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.RECEIVED, db_index=True
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("counselor in charge"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    primary_concern = models.ForeignKey(
+        ConcernCategory,
+        verbose_name=_("main concern"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    categories = models.ManyToManyField(
+        ConcernCategory, verbose_name=_("concerns"), blank=True, related_name="cases"
+    )
+    risk = models.CharField(_("risk"), max_length=10, choices=Risk, default=Risk.LOW)
+    restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_("Only the counselor in charge and supervisors can see a restricted case."),
+    )
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closing_reason = EncryptedTextField(
+        _("reason for closing"), blank=True, context="consultations.case.closing_reason"
+    )
+    follow_up_due = models.DateField(_("follow up by"), null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=CaseStatus.CLOSED, closed_on__isnull=False)
+                | (~Q(status=CaseStatus.CLOSED) & Q(closed_on__isnull=True)),
+                name="case_closed_on_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="case_closes_after_it_opens",
+            ),
+        ]
+        indexes = [models.Index(fields=["assigned_to", "status"], name="case_assignee_status")]
+
+    def __str__(self) -> str:
+        return f"{self.client.nickname} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:case_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CaseStatus.CLOSED
+
+    @property
+    def is_high_risk(self) -> bool:
+        return Risk(self.risk).is_high
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            not self.is_closed
+            and self.follow_up_due is not None
+            and self.follow_up_due < timezone.localdate()
+        )
+
+    @property
+    def is_due_today(self) -> bool:
+        return not self.is_closed and self.follow_up_due == timezone.localdate()
+
+    # --- one-row transitions ---------------------------------------------------------------
+
+    @transaction.atomic
+    def change_status(
+        self, to: "CaseStatus", *, reason: str, by: User, expected_version: int
+    ) -> "CaseStatusChange":
+        """Move the case along 受付 → 支援中 → つなぎ済 → 終結 (or reopen it), saying why; the
+        step is kept with who, when and why. A stale form raises VersionConflict."""
+        current = CaseStatus(self.status)
+        if to not in current.next_statuses:
+            raise ValidationError(
+                _("A case cannot go from %(from)s to %(to)s.")
+                % {"from": current.label, "to": CaseStatus(to).label}
+            )
+        if not reason.strip():
+            raise ValidationError(_("Say why the status changes."))
+        fields: dict[str, object] = {"status": to}
+        if to == CaseStatus.CLOSED:
+            fields |= {
+                "closed_on": max(timezone.localdate(), self.opened_on),
+                "closing_reason": reason,
+            }
+        elif current == CaseStatus.CLOSED:
+            fields |= {"closed_on": None, "closing_reason": ""}
+        save_versioned(self, expected_version, fields)
+        change = CaseStatusChange.objects.create(
+            case=self, from_status=current, to_status=to, reason=reason, changed_by=by
+        )
+        audit.record(audit.Action.UPDATE, self, by=by, detail={"status": [current, to]})
+        return change
+
+    @transaction.atomic
+    def assign(self, to: User, *, by: User, expected_version: int) -> None:
+        """Put `to` in charge. Supervisors assign any case; a counselor may take an unassigned
+        case herself."""
+        if not to.has_role(*NPO_STAFF):
+            raise ValidationError(_("Only NPO counselors and supervisors can be put in charge."))
+        if not (by.has_role(Role.SUPERVISOR) or (self.assigned_to_id is None and to == by)):
+            raise PermissionDenied
+        save_versioned(self, expected_version, {"assigned_to": to})
+        audit.record(audit.Action.UPDATE, self, by=by, detail={"assigned_to": to.pk})
+
+
+class CaseStatusChangeQuerySet(PersonalQuerySet["CaseStatusChange"]):
+    client_path = "case__client"
+    case_path = "case"
+
+
+class CaseStatusChange(models.Model):
+    """One step of a case: from, to, who, when and why. Itself history: the database refuses to
+    change or delete a row, so pghistory has nothing to add."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=CaseStatus, blank=True)
+    to_status = models.CharField(max_length=20, choices=CaseStatus)
+    reason = EncryptedTextField(
+        _("reason"), blank=True, context="consultations.casestatuschange.reason"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseStatusChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-pk"]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_status} → {self.to_status}"
