@@ -62,10 +62,10 @@ def main() -> None:
     from bench.data import _counselor
     from consultations import imports
     from consultations.models import Contact
-    from consultations.tasks import apply_import
     from kokona.csvio import MAX_BYTES
     from kokona.models import ImportBatch, User
     from kokona.roles import Role
+    from kokona.tasks import apply_import
 
     _counselor("bench_a")
     supervisor = _counselor("bench_supervisor")
@@ -82,7 +82,7 @@ def main() -> None:
     _step("preview (plan, in the upload request)", started, args.rows)
 
     batch = ImportBatch.objects.create(
-        kind=ImportBatch.Kind.CONSULTATIONS,
+        kind="consultations",
         filename="bench.csv",
         content=data.hex(),
         uploaded_by=supervisor,

@@ -1,5 +1,4 @@
-"""Writing a planned consultations import, all of it in one transaction, and the background
-worker's side of an upload (`apply_batch`).
+"""Writing a planned consultations import, all of it in one transaction.
 
 What is written is what the record screen (`services.record_contact`) would write row by row:
 each contact joins her open case (a new one, in 受付 and with the counselor of her first contact,
@@ -23,10 +22,9 @@ import pghistory
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from consultations import services
-from consultations.imports import Plan, Row, client_ref, plan, refusal_lines
+from consultations.imports import Plan, Row, client_ref
 from consultations.models import (
     Agency,
     Case,
@@ -34,9 +32,8 @@ from consultations.models import (
     Client,
     Contact,
 )
-from kokona import audit, importing, notices
-from kokona.csvio import ImportRefused
-from kokona.models import ImportBatch, User
+from kokona import audit, notices
+from kokona.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -228,64 +225,3 @@ def _carry_into_cases(hers: dict[str, list[Row]], cases: dict[str, Case], by: Us
         )
     through.objects.bulk_create(new_categories)
     audit.record_many(audit.Action.UPDATE, audited, by=by)
-
-
-# --- the background worker's side --------------------------------------------------------------
-
-
-class ImportFailed(Exception):
-    """An import stopped on an error that is not the file's fault; nothing was written."""
-
-
-def apply_batch(batch_id: int) -> str:
-    """The worker's side of a confirmed upload: claim it, plan the file again (the database may
-    have changed since the preview), apply it all or nothing, and mark it applied in the same
-    transaction. A refusal or an error rolls everything back, then marks the batch failed.
-
-    Returns what happened, for the task's result: "applied", "failed" or "skipped" (another
-    worker holds it, or it was already applied).
-    """
-    try:
-        with transaction.atomic():
-            batch = importing.claim(batch_id)
-            if batch is None:
-                return "skipped"
-            with importing.Progress(batch.pk) as progress:
-                progress.start(0)
-                planned = plan(bytes.fromhex(batch.content), by=batch.uploaded_by)
-                progress.start(len(planned.rows))
-                added = apply(planned, by=batch.uploaded_by, progress=progress)
-            batch.rows_total = len(planned.rows)
-            importing.finish(batch, _result(planned, added))
-            audit.record(
-                audit.Action.UPDATE,
-                batch,
-                by=batch.uploaded_by,
-                detail={"status": ImportBatch.Status.APPLIED, "added": added},
-            )
-    except ImportRefused as refused:
-        importing.fail(batch_id, refusal_lines(refused))
-        return "failed"
-    except (KeyboardInterrupt, SystemExit):
-        importing.fail(batch_id, [_("The import was interrupted. Nothing was saved.")])
-        raise
-    except Exception as error:
-        # Logged and raised with the batch id and the error's type only: a database error can
-        # quote a row, and the task's traceback is kept in a table in plain text.
-        logger.exception("Import %s failed; nothing was written", batch_id)
-        importing.fail(
-            batch_id,
-            [_("The import stopped on an unexpected error. Nothing was saved. Try again later.")],
-        )
-        raise ImportFailed(f"import {batch_id}: {type(error).__name__}") from None
-    return "applied"
-
-
-def _result(planned: Plan, added: int) -> dict[str, object]:
-    return {
-        "added": added,
-        "anonymous": planned.anonymous,
-        "new_clients": len(planned.new_clients),
-        "already_imported": planned.already_imported,
-        "new_agencies": len(planned.new_agencies),
-    }

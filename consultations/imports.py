@@ -23,6 +23,7 @@ from consultations.models import (
     ConcernCategory,
     Contact,
 )
+from kokona import importers
 from kokona.crypto import keyed_hash
 from kokona.csvio import (
     CellError,
@@ -89,11 +90,10 @@ class Row:
 
 
 @dataclass
-class Plan:
+class Plan(importers.Plan):
     """What an import would do, for the preview and for `apply`."""
 
     rows: list[Row] = field(default_factory=list)
-    already_imported: int = 0
     repeated_in_file: int = 0
     new_clients: list[str] = field(default_factory=list)
     known_clients: int = 0
@@ -238,39 +238,3 @@ def plan(data: bytes, *, by: User) -> Plan:
     existing = set(Agency.objects.filter(name__in=agencies).values_list("name", flat=True))
     result.new_agencies = sorted(agencies - existing)
     return result
-
-
-@dataclass(frozen=True)
-class ColumnGuide:
-    key: str
-    name: str
-    aliases: tuple[str, ...]
-    required: bool
-    values: str
-
-
-def column_guide() -> list[ColumnGuide]:
-    """What each column takes, in words, for the upload page."""
-    labels = {
-        model: "、".join(model.objects.active().values_list("label", flat=True))
-        for model in (Channel, AgeBand, ConcernCategory)
-    }
-    values = {
-        "occurred_at": _("2021-04-05 10:00 or 2021/4/5 10:00, Japan time"),
-        "channel": labels[Channel],
-        "client": _("Any text that stands for her; blank for an anonymous one-off contact"),
-        "age_band": labels[AgeBand],
-        "categories": _("Separated by ;") + "：" + labels[ConcernCategory],
-        "counselor": _("The counselor's username, or blank"),
-        "summary": _("Free text"),
-        "referred_to": _("The agency's name, or blank; a new name is added for review"),
-    }
-    return [ColumnGuide(c.key, c.name, c.aliases, c.required, str(values[c.key])) for c in COLUMNS]
-
-
-def refusal_lines(refused: ImportRefused) -> list[str]:
-    lines = [str(error) for error in refused.shown]
-    hidden = len(refused.errors) - len(refused.shown)
-    if hidden > 0:
-        lines.append(_("… and %d more problems.") % hidden)
-    return lines

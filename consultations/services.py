@@ -265,7 +265,7 @@ def refuse_if_closed(case: Case) -> None:
     if case.is_closed:
         raise ValidationError(
             _(
-                "This case is closed. To add to it, reopen it first under 「Change status」, saying why."
+                "This case is closed. To add to it, reopen it first under 「Change the status」, saying why."
             )
         )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations.views import cases, clients, imports, records
+from consultations.views import cases, clients, records
 
 app_name = "consultations"
 urlpatterns = [
@@ -19,7 +19,4 @@ urlpatterns = [
     path("cases/<int:pk>/referrals/", cases.case_add_referral, name="case_add_referral"),
     path("cases/<int:pk>/activities/", cases.case_add_activity, name="case_add_activity"),
     path("cases/<int:pk>/access-log/", cases.case_access_log, name="case_access_log"),
-    path("import/", imports.import_upload, name="import"),
-    path("import/<int:pk>/", imports.import_preview, name="import_preview"),
-    path("import/<int:pk>/status/", imports.import_status, name="import_status"),
 ]

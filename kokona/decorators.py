@@ -16,7 +16,7 @@ def role_required(
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Let through signed-in users holding one of `roles`; send others to sign in or refuse them.
 
-    A refusal is a 403, which leaves a `denied` audit event (kokona.views.permission_denied).
+    A refusal is a 403, which leaves a `denied` audit event (kokona.views.pages.permission_denied).
     The view then receives a `kokona.http.AuthenticatedHttpRequest`.
     """
 
@@ -27,7 +27,7 @@ def role_required(
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not user.has_role(*roles):  # type: ignore[union-attr]
-                raise PermissionDenied  # audited by kokona.views.permission_denied
+                raise PermissionDenied  # audited by kokona.views.pages.permission_denied
             return view(request, *args, **kwargs)
 
         wrapper.required_roles = roles  # type: ignore[attr-defined]

@@ -90,3 +90,12 @@ class PasswordConfirmForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        error_messages={"required": _("Choose the CSV file to import.")},
+        help_text=_("UTF-8 or Shift_JIS (as Excel saves it), with a header row. Up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

@@ -1,4 +1,5 @@
-"""Running a confirmed import in the background worker: claim it, report progress, finish it.
+"""Running a confirmed import in the background worker (`apply_batch`, through
+kokona.tasks.apply_import): claim it, report progress, finish it, whichever app's importer it is.
 
 An import is applied in one transaction, all or nothing. Three things follow from that:
 
@@ -21,9 +22,12 @@ import time
 from collections.abc import Sequence
 from types import TracebackType
 
-from django.db import DatabaseError, connection, connections
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kokona import audit, importers
+from kokona.csvio import ImportRefused
 from kokona.models import ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -155,3 +159,54 @@ class Progress:
                 cursor.execute(sql, params)
         except DatabaseError:
             logger.warning("Import %s: progress not written", self.batch_id, exc_info=True)
+
+
+class ImportFailed(Exception):
+    """An import stopped on an error that is not the file's fault; nothing was written."""
+
+
+def apply_batch(batch_id: int) -> str:
+    """The worker's side of a confirmed upload: claim it, plan the file again (the database may
+    have changed since the preview), apply it all or nothing, and mark it applied in the same
+    transaction. A refusal or an error rolls everything back, then marks the batch failed.
+
+    Returns what happened, for the task's result: "applied", "failed" or "skipped" (another
+    worker holds it, or it was already applied).
+    """
+    try:
+        with transaction.atomic():
+            batch = claim(batch_id)
+            if batch is None:
+                return "skipped"
+            importer = importers.get(batch.kind)
+            if importer is None:
+                raise ImportFailed(f"import {batch_id}: no importer {batch.kind!r}")
+            with Progress(batch.pk) as progress:
+                progress.start(0)
+                planned = importer.plan(bytes.fromhex(batch.content), by=batch.uploaded_by)
+                progress.start(len(planned.rows))
+                added = importer.apply(planned, by=batch.uploaded_by, progress=progress)
+            batch.rows_total = len(planned.rows)
+            finish(batch, importer.result(planned, added))
+            audit.record(
+                audit.Action.UPDATE,
+                batch,
+                by=batch.uploaded_by,
+                detail={"status": ImportBatch.Status.APPLIED, "added": added},
+            )
+    except ImportRefused as refused:
+        fail(batch_id, importers.refusal_lines(refused))
+        return "failed"
+    except (KeyboardInterrupt, SystemExit):
+        fail(batch_id, [_("The import was interrupted. Nothing was saved.")])
+        raise
+    except Exception as error:
+        # Logged and raised with the batch id and the error's type only: a database error can
+        # quote a row, and the task's traceback is kept in a table in plain text.
+        logger.exception("Import %s failed; nothing was written", batch_id)
+        fail(
+            batch_id,
+            [_("The import stopped on an unexpected error. Nothing was saved. Try again later.")],
+        )
+        raise ImportFailed(f"import {batch_id}: {type(error).__name__}") from None
+    return "applied"

@@ -205,6 +205,14 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"
 
 
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Waiting for confirmation")
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Importing")
+    APPLIED = "applied", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
     def stale(self) -> "ImportBatchQuerySet":
         """Uploads never confirmed within a day: their content should not linger."""
@@ -222,17 +230,10 @@ class ImportBatch(models.Model):
     (`kokona.importing`), so the page can show progress of work not yet committed.
     """
 
-    class Kind(models.TextChoices):
-        CONSULTATIONS = "consultations", _("Consultations")
+    Status = ImportStatus
 
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Waiting for confirmation")
-        QUEUED = "queued", _("Waiting")
-        RUNNING = "running", _("Importing")
-        APPLIED = "applied", _("Done")
-        FAILED = "failed", _("Failed")
-
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    # The name of the importer an app registered (kokona.importers), e.g. "consultations".
+    kind = models.CharField(_("kind"), max_length=30)
     filename = models.CharField(_("file name"), max_length=200)
     content = EncryptedTextField(blank=True, context="kokona.importbatch.content")
     uploaded_by = models.ForeignKey(
@@ -260,14 +261,13 @@ class ImportBatch(models.Model):
         ordering = ["-uploaded_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    status__in=["uploaded", "queued", "running", "applied", "failed"]
-                ),
+                condition=models.Q(status__in=ImportStatus.values),
                 name="importbatch_status_valid",
             ),
             # A finished import keeps its log line, never the file.
             models.CheckConstraint(
-                condition=~models.Q(status__in=["applied", "failed"]) | models.Q(content=""),
+                condition=~models.Q(status__in=[ImportStatus.APPLIED, ImportStatus.FAILED])
+                | models.Q(content=""),
                 name="importbatch_finished_holds_no_file",
             ),
             models.CheckConstraint(
@@ -277,7 +277,7 @@ class ImportBatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.filename}"
+        return f"{self.kind} {self.filename}"
 
     @property
     def problem_lines(self) -> list[str]:

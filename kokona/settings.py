@@ -168,7 +168,7 @@ SESSION_ABSOLUTE_LIFETIME = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", de
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "kokona.views.csrf_failure"
+CSRF_FAILURE_VIEW = "kokona.views.pages.csrf_failure"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # Security headers. The CSP applies in development too, so a violation shows up early.

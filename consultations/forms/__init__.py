@@ -2,7 +2,7 @@
 may set: a posted `assigned_to` or `restricted` that the form does not name changes nothing."""
 
 from consultations.forms.cases import AssignForm, CaseFilterForm, CaseForm, StatusForm
-from consultations.forms.clients import ClientForm, ImportForm
+from consultations.forms.clients import ClientForm
 from consultations.forms.contacts import ANONYMOUS, NEW, ContactForm, QuickContactForm
 from consultations.forms.referrals import ReferralForm
 from consultations.forms.support import ActivityForm
@@ -16,7 +16,6 @@ __all__ = [
     "CaseForm",
     "ClientForm",
     "ContactForm",
-    "ImportForm",
     "QuickContactForm",
     "ReferralForm",
     "StatusForm",

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Client
 from kokona.forms import ErrorSummaryFocusMixin
@@ -46,12 +45,3 @@ class ClientForm(ErrorSummaryFocusMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         self.fields["age_band"].empty_label = None  # type: ignore[attr-defined]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        error_messages={"required": _("Choose the CSV file to import.")},
-        help_text=_("UTF-8 or Shift_JIS (as Excel saves it), with a header row. Up to 5 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )

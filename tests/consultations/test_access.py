@@ -29,7 +29,7 @@ def restricted(counselor):
 @pytest.fixture
 def batch(supervisor):
     return ImportBatch.objects.create(
-        kind=ImportBatch.Kind.CONSULTATIONS,
+        kind="consultations",
         filename="past.csv",
         content=b"occurred_at,channel,client\n".hex(),
         uploaded_by=supervisor,
@@ -104,30 +104,40 @@ MATRIX = [
         lambda c, b: reverse("consultations:client_export", args=[c.client_id]),
         SUPERVISOR,
     ),
-    ("import form", "get", lambda c, b: reverse("consultations:import"), SUPERVISOR),
-    ("import upload", "post", lambda c, b: reverse("consultations:import"), SUPERVISOR),
+    (
+        "import form",
+        "get",
+        lambda c, b: reverse("import_upload", args=["consultations"]),
+        SUPERVISOR,
+    ),
+    (
+        "import upload",
+        "post",
+        lambda c, b: reverse("import_upload", args=["consultations"]),
+        SUPERVISOR,
+    ),
     (
         "import preview",
         "get",
-        lambda c, b: reverse("consultations:import_preview", args=[b.pk]),
+        lambda c, b: reverse("import_preview", args=["consultations", b.pk]),
         SUPERVISOR,
     ),
     (
         "import confirm",
         "post",
-        lambda c, b: reverse("consultations:import_preview", args=[b.pk]),
+        lambda c, b: reverse("import_preview", args=["consultations", b.pk]),
         SUPERVISOR,
     ),
     (
         "import status",
         "get",
-        lambda c, b: reverse("consultations:import_status", args=[b.pk]),
+        lambda c, b: reverse("import_status", args=["consultations", b.pk]),
         SUPERVISOR,
     ),
     (
         "import status fragment",
         "htmx",
-        lambda c, b: reverse("consultations:import_status", args=[b.pk]),
+        lambda c, b: reverse("import_status", args=["consultations", b.pk]),
         SUPERVISOR,
     ),
 ]
@@ -240,4 +250,4 @@ class TestGuessingAndSearching:
 def test_an_import_preview_belongs_to_its_uploader(batch):
     other = sign_in(https_client(), make_user("second", Role.SUPERVISOR, staff=True))
 
-    assert other.get(reverse("consultations:import_preview", args=[batch.pk])).status_code == 404
+    assert other.get(reverse("import_preview", args=["consultations", batch.pk])).status_code == 404

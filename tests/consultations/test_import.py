@@ -173,7 +173,7 @@ def test_a_file_in_another_encoding_is_refused(tmp_path, db, data, message):
 
 
 class TestUploadPage:
-    URL = reverse("consultations:import")
+    URL = reverse("import_upload", args=["consultations"])
 
     def upload(
         self, client, content: bytes, name: str = "past.csv", content_type: str = "text/csv"

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from consultations.models import Agency, Case, Client, Contact, Referral
-from consultations.tasks import apply_import
 from kokona import importing
 from kokona.db_roles import as_owner
 from kokona.models import AuditEvent, ImportBatch
 from kokona.roles import Role
+from kokona.tasks import apply_import
 from tests.conftest import https_client, load_reference_data, make_user, sign_in
 from tests.consultations.test_import import HEADER, ROWS
 
@@ -39,7 +39,7 @@ def run_worker() -> None:
 
 def upload_and_confirm(client, text: str = HEADER + ROWS) -> str:
     response = client.post(
-        reverse("consultations:import"),
+        reverse("import_upload", args=["consultations"]),
         {"file": SimpleUploadedFile("past.csv", text.encode(), "text/csv")},
     )
     assert response.status_code == 302, response.content.decode()
@@ -110,7 +110,7 @@ def test_a_row_that_became_invalid_after_the_preview_writes_nothing(
     with connection.cursor() as cursor:  # the lines may quote a cell: encrypted like the file
         cursor.execute("SELECT problems FROM kokona_importbatch WHERE id = %s", [batch.pk])
         assert cursor.fetchone()[0].startswith("v1:")
-    fragment = client.get(reverse("consultations:import_status", args=[batch.pk]))
+    fragment = client.get(reverse("import_status", args=["consultations", batch.pk]))
     html = fragment.content.decode()
     assert "失敗" in html and "2行目「相談員」" in html
     assert "hx-trigger" not in html  # finished: the polling stops
@@ -182,7 +182,7 @@ def test_progress_is_seen_while_the_apply_transaction_is_open(
 ):
     monkeypatch.setattr(importing.Progress, "INTERVAL", 0)
     batch = ImportBatch.objects.create(
-        kind=ImportBatch.Kind.CONSULTATIONS,
+        kind="consultations",
         filename="past.csv",
         content=b"x".hex(),
         uploaded_by=supervisor,
@@ -211,7 +211,7 @@ def test_the_fragment_polls_while_queued(client_as, counselor):
     batch = ImportBatch.objects.get()
 
     fragment = client.get(
-        reverse("consultations:import_status", args=[batch.pk]), headers={"HX-Request": "true"}
+        reverse("import_status", args=["consultations", batch.pk]), headers={"HX-Request": "true"}
     )
 
     html = fragment.content.decode()
@@ -221,7 +221,7 @@ def test_the_fragment_polls_while_queued(client_as, counselor):
 
 def running_batch(user, **fields) -> ImportBatch:
     return ImportBatch.objects.create(
-        kind=ImportBatch.Kind.CONSULTATIONS,
+        kind="consultations",
         filename="past.csv",
         content=b"x".hex(),
         uploaded_by=user,
@@ -237,7 +237,7 @@ def test_the_fragment_shows_rows_done_while_running(client_as, supervisor):
 
     html = (
         client_as("supervisor")
-        .get(reverse("consultations:import_status", args=[batch.pk]))
+        .get(reverse("import_status", args=["consultations", batch.pk]))
         .content.decode()
     )
 
@@ -249,7 +249,7 @@ def test_an_import_whose_worker_died_says_so_and_stops_polling(client_as, superv
 
     html = (
         client_as("supervisor")
-        .get(reverse("consultations:import_status", args=[batch.pk]))
+        .get(reverse("import_status", args=["consultations", batch.pk]))
         .content.decode()
     )
 
@@ -263,12 +263,14 @@ def test_another_supervisors_import_is_hidden_and_the_refusal_audited(client_as,
     other = sign_in(https_client(), second)
 
     for url in (
-        reverse("consultations:import_preview", args=[batch.pk]),
-        reverse("consultations:import_status", args=[batch.pk]),
+        reverse("import_preview", args=["consultations", batch.pk]),
+        reverse("import_status", args=["consultations", batch.pk]),
     ):
         assert other.get(url).status_code == 404
-    assert other.post(reverse("consultations:import_preview", args=[batch.pk])).status_code == 404
-    missing = other.get(reverse("consultations:import_status", args=[batch.pk + 999]))
+    assert (
+        other.post(reverse("import_preview", args=["consultations", batch.pk])).status_code == 404
+    )
+    missing = other.get(reverse("import_status", args=["consultations", batch.pk + 999]))
 
     assert missing.status_code == 404
     denied = AuditEvent.objects.filter(action="denied", actor=second)

@@ -21,7 +21,7 @@ def test_the_import_page_follows_the_worker(
     csv = tmp_path / "past.csv"
     csv.write_bytes((HEADER + ROWS).encode("cp932"))
 
-    page.goto(f"{site}/consultations/import/")
+    page.goto(f"{site}/imports/consultations/")
     expect(page.get_by_text("相談者の列に本名は絶対に書かないでください。")).to_be_visible()
     page.get_by_label("CSVファイル").set_input_files(str(csv))
     page.get_by_role("button", name="ファイルを確認").click()

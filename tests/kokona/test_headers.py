@@ -6,7 +6,7 @@ import pytest
 from django.db import ConnectionHandler
 from django.urls import reverse
 
-from kokona import views
+from kokona.views import pages as views
 
 
 @pytest.fixture

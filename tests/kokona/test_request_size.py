@@ -91,7 +91,7 @@ def test_a_file_sent_to_a_page_that_takes_none_is_refused(client_as):
 def test_the_upload_page_takes_a_legal_file(client_as, counselor):
     data = b"occurred_at,channel,client\n2021-04-05 10:00,LINE,A\n"
     response = client_as("supervisor").post(
-        reverse("consultations:import"),
+        reverse("import_upload", args=["consultations"]),
         {"file": SimpleUploadedFile("past.csv", data, "text/csv")},
     )
 
@@ -101,7 +101,9 @@ def test_the_upload_page_takes_a_legal_file(client_as, counselor):
 def test_the_upload_page_refuses_more_than_its_limit_unread(client_as, no_spooling):
     body = Body(MAX_BYTES + 2 * 1024 * 1024)
 
-    response = post_body(client_as("supervisor"), reverse("consultations:import"), body)
+    response = post_body(
+        client_as("supervisor"), reverse("import_upload", args=["consultations"]), body
+    )
 
     assert response.status_code == 413
     assert body.position == 0
@@ -110,7 +112,9 @@ def test_the_upload_page_refuses_more_than_its_limit_unread(client_as, no_spooli
 def test_an_upload_under_the_limit_stays_in_memory(client_as, no_spooling):
     body = Body(MAX_BYTES + 1024)  # too big for the importer, small enough to read
 
-    response = post_body(client_as("supervisor"), reverse("consultations:import"), body)
+    response = post_body(
+        client_as("supervisor"), reverse("import_upload", args=["consultations"]), body
+    )
 
     assert response.status_code == 400
     assert "5MB" in response.content.decode()

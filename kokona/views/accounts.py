@@ -1,4 +1,4 @@
-"""Sign-in, the second factor, the account page, the landing redirect and the health check."""
+"""Sign-in, the second factor, passwords (change, reset, invitation links) and the account page."""
 
 import time
 from base64 import b32encode
@@ -8,24 +8,20 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from kokona import audit, lockout, password_links, step_up, two_factor
 from kokona.audit import Action
-from kokona.decorators import role_required
 from kokona.forms import PasswordConfirmForm, SignInForm, TokenForm
 from kokona.middleware import SESSION_AUTH_AT
-from kokona.models import Notice, User
-from kokona.roles import Role
+from kokona.models import User
 
 
 class SignInView(auth_views.LoginView):
@@ -276,52 +272,3 @@ def keep_alive(request: HttpRequest) -> HttpResponse:
     Idle means not typing: the page asks only after recent input. The absolute limit still holds.
     """
     return HttpResponse(status=204)
-
-
-@require_GET
-@login_required
-def home(request: HttpRequest) -> HttpResponseRedirect:
-    """Each role lands on its own home page."""
-    return redirect(request.user.get_home_url())  # type: ignore[union-attr]
-
-
-@require_POST
-@role_required(Role.SUPERVISOR)
-def notice_seen(request: HttpRequest, pk: int) -> HttpResponse:
-    """A supervisor has looked into a notice: it leaves the home page of every supervisor."""
-    notice = get_object_or_404(Notice.objects.unseen(), pk=pk)
-    notice.mark_seen(by=request.user)  # type: ignore[arg-type]
-    audit.record(Action.UPDATE, notice, by=request.user, detail={"fields": ["seen_at"]})
-    return redirect("home")
-
-
-@require_GET
-@login_required
-def no_role(request: HttpRequest) -> HttpResponse:
-    return render(request, "kokona/no_role.html", status=403)
-
-
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers, 503 when it does not. Says nothing else."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
-def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Every 403 of the site, the admin's included, leaves a `denied` audit event (ASVS 16.3.2)."""
-    audit.record(Action.DENIED, by=request.user, detail={"path": request.path})
-    return render(request, "403.html", status=403)
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A form without a valid CSRF token: refused, and audited like any refusal."""
-    audit.record(
-        Action.DENIED, by=request.user, detail={"path": request.path, "csrf": reason[:100]}
-    )
-    return render(request, "403_csrf.html", status=403)

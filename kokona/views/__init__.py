@@ -1,0 +1,1 @@
+"""kokona's own views: accounts, the pages every role shares, and the one import pipeline."""
