@@ -25,7 +25,7 @@ if command -v pyenv >/dev/null 2>&1; then \
 fi
 endef
 
-.PHONY: help install run test lint check-catalogue messages vendor bench clean
+.PHONY: help install run test lint check-catalogue messages vendor bench image-check clean
 
 help:
 	@echo "make run    start kokona (and its import worker) with demo data on http://127.0.0.1:$(PORT)/"
@@ -34,6 +34,7 @@ help:
 	@echo "make messages   update and compile the Japanese catalogue"
 	@echo "make vendor     refresh static/vendor from the npm registry"
 	@echo "make bench      time the pages and a 5 MB import on synthetic data (bench/README.md)"
+	@echo "make image-check   build the Docker image and run it against PostgreSQL (root, docker.io)"
 
 install: $(STAMP)
 
@@ -122,6 +123,12 @@ vendor:
 bench: install
 	$(PY) -m bench
 	$(PY) -m bench.imports
+
+# Builds the Docker image on a local stand-in base and runs it as compose.yaml does, against this
+# machine's PostgreSQL (docker/image-check.sh says how). Not part of `make test`: it needs root,
+# docker.io and debootstrap, and its first run takes minutes.
+image-check:
+	docker/image-check.sh
 
 clean:
 	rm -rf $(VENV) .static .pytest_cache .ruff_cache .mypy_cache
