@@ -228,4 +228,5 @@ def case_access_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
     audit.record(Action.VIEW, case, by=request.user, detail={"page": "access-log"})
     page = page_of(queries.access_log(case), request.GET.get("page"))
-    return render(request, "consultations/access_log.html", {"case": case, "page": page})
+    context = {"case": case, "page": page, "case_type": Case._meta.label_lower}
+    return render(request, "consultations/access_log.html", context)

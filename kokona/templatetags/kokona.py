@@ -15,12 +15,6 @@ def fiscal_year_label(year: int) -> str:
 
 
 @register.filter
-def wareki_year(year: int) -> str:
-    """2021 → 令和3年度"""
-    return fiscal.wareki_year(int(year))
-
-
-@register.filter
 def short_date(value: dt.date | dt.datetime | None) -> str:
     """11月29日 this year, 2021年12月26日 otherwise: an old date must not pass for a recent one."""
     if value is None:

@@ -305,3 +305,67 @@ class TestHistory:
         case_event = apps.get_model("consultations", "CaseEvent")
 
         assert case_event.objects.filter(pgh_obj=case, risk="crisis").exists()
+
+
+class TestAClosedCaseTakesNothing:
+    """One rule for a closed case: nothing is added to it until it is reopened (services, forms
+    and the page agree)."""
+
+    @pytest.fixture
+    def closed(self, counselor):
+        return make_case(
+            make_client("ゆき"),
+            assigned_to=counselor,
+            opened_on=dt.date(2026, 4, 1),
+            status=Case.Status.CLOSED,
+            closed_on=dt.date(2026, 10, 1),
+        )
+
+    WRITES = [
+        (
+            "consultations:case_add_contact",
+            {"urgency": "normal", "occurred_at": "2026-11-28T10:30", "summary": "また連絡があった"},
+        ),
+        ("consultations:case_add_activity", {"kind": "visit", "done_on": "2026-11-20"}),
+        ("consultations:case_add_referral", {"stage": "informed", "referred_on": "2026-11-20"}),
+    ]
+
+    @pytest.mark.parametrize("url_name, data", WRITES, ids=[w[0] for w in WRITES])
+    def test_nothing_is_added_and_the_page_says_how_to_reopen(
+        self, client_as, closed, url_name, data
+    ):
+        data = {
+            **data,
+            "channel": vocabulary("Channel", "phone").pk,
+            "agency": agency().pk,
+        }
+
+        response = client_as("counselor").post(reverse(url_name, args=[closed.pk]), data)
+
+        assert response.status_code == 400
+        assert "再開" in response.content.decode()
+        closed.refresh_from_db()
+        assert closed.version == 1
+        assert not closed.contacts.unscoped().exists()
+        assert not closed.activities.unscoped().exists()
+        assert not closed.referrals.unscoped().exists()
+
+    def test_the_page_offers_only_reopening(self, client_as, closed):
+        page = client_as("counselor").get(closed.get_absolute_url()).content.decode()
+
+        for url_name, _data in self.WRITES:
+            assert reverse(url_name, args=[closed.pk]) not in page
+        assert reverse("consultations:case_status", args=[closed.pk]) in page
+        assert "再開" in page
+
+    def test_once_reopened_it_takes_a_referral(self, client_as, closed):
+        client = client_as("counselor")
+        client.post(status_url(closed), {"to": "supporting", "reason": "再び連絡", "version": 1})
+
+        response = client.post(
+            reverse("consultations:case_add_referral", args=[closed.pk]),
+            {"agency": agency().pk, "stage": "informed", "referred_on": "2026-11-20"},
+        )
+
+        assert response.status_code == 302
+        assert closed.referrals.unscoped().count() == 1
