@@ -1,4 +1,4 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pghistory
@@ -45,6 +45,9 @@ class User(AbstractUser):
     )
 
     objects = UserManager()  # type: ignore[misc]
+
+    # Set on the signed-in user by django-otp's middleware: whether this session passed a device.
+    is_verified: Callable[[], bool]
 
     class Meta(AbstractUser.Meta):
         triggers = [

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kokona import audit
 from kokona.forms import PasswordConfirmForm
+from kokona.http import AuthenticatedHttpRequest
 from kokona.models import AuditEvent, User
 
 LIMIT = 5
@@ -43,14 +44,14 @@ def refused(request: HttpRequest, *, step: str, target: models.Model | None = No
 
 
 def confirm_password(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     step: str,
     prefix: str | None = None,
     target: models.Model | None = None,
 ) -> str | None:
     """None when the password was right; otherwise the message to show."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if locked(user):
         return locked_message()
     form = PasswordConfirmForm(user, request.POST, prefix=prefix)

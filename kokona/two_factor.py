@@ -18,7 +18,7 @@ def sign_in_complete(user: User) -> bool:
     Counselors, supervisors and admin users always owe a second factor; anyone who enrolled one
     owes it too.
     """
-    if user.is_verified():  # type: ignore[attr-defined]
+    if user.is_verified():
         return True
     return not (user.requires_two_factor or user_has_device(user))
 

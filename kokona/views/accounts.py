@@ -20,6 +20,7 @@ from django_otp import user_has_device
 from kokona import audit, lockout, password_links, step_up, two_factor
 from kokona.audit import Action
 from kokona.forms import PasswordConfirmForm, SignInForm, TokenForm
+from kokona.http import AuthenticatedHttpRequest
 from kokona.middleware import SESSION_AUTH_AT
 from kokona.models import User
 
@@ -69,11 +70,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "kokona/password_change.html"
     success_url = reverse_lazy("account")
 
-    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if step_up.locked(request.user):  # type: ignore[arg-type]
+    def post(  # type: ignore[override]
+        self, request: AuthenticatedHttpRequest, *args: object, **kwargs: object
+    ) -> HttpResponse:
+        if step_up.locked(request.user):
             # Refused before the current password is checked, so the form answers nothing.
             messages.error(request, step_up.locked_message())
-            form = self.form_class(user=request.user)  # type: ignore[arg-type]
+            form = self.form_class(user=request.user)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
@@ -164,13 +167,13 @@ def _replacing_authenticator(request: HttpRequest) -> bool:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app: first sign-in, or a new phone after the password was re-entered."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     first_enrolment = not user_has_device(user)
-    replacing = user.is_verified() and _replacing_authenticator(request)  # type: ignore[attr-defined]
+    replacing = user.is_verified() and _replacing_authenticator(request)
     if not (first_enrolment or replacing):
-        return redirect("account" if user.is_verified() else "two_factor_verify")  # type: ignore[attr-defined]
+        return redirect("account" if user.is_verified() else "two_factor_verify")
     device = two_factor.pending_totp_device(user)
     form = TokenForm(request.POST or None)
     if form.is_valid():
@@ -203,9 +206,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if user.is_verified():  # type: ignore[attr-defined]
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_verified():
         return redirect(_next_url(request, user.get_home_url()))
     if not user_has_device(user):
         return redirect("two_factor_setup")
@@ -230,8 +233,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     context = {
         "has_authenticator": user_has_device(user),
         "backup_codes_left": two_factor.backup_codes_left(user),
@@ -243,8 +246,8 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @login_required
-def new_backup_codes(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def new_backup_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if refusal := step_up.confirm_password(request, step="backup-codes", prefix="codes"):
         messages.error(request, refusal)
         return redirect("account")
@@ -255,7 +258,7 @@ def new_backup_codes(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @login_required
-def replace_authenticator(request: HttpRequest) -> HttpResponse:
+def replace_authenticator(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start enrolling a new phone; the old one keeps working until the new one is confirmed."""
     if refusal := step_up.confirm_password(request, step="authenticator", prefix="phone"):
         messages.error(request, refusal)
@@ -266,7 +269,7 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def keep_alive(request: HttpRequest) -> HttpResponse:
+def keep_alive(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Called while someone is typing a long record, so the idle timeout does not throw it away.
 
     Idle means not typing: the page asks only after recent input. The absolute limit still holds.

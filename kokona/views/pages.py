@@ -10,30 +10,31 @@ from django.views.decorators.http import require_GET, require_POST
 from kokona import audit
 from kokona.audit import Action
 from kokona.decorators import role_required
+from kokona.http import AuthenticatedHttpRequest
 from kokona.models import Notice
 from kokona.roles import Role
 
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponseRedirect:
+def home(request: AuthenticatedHttpRequest) -> HttpResponseRedirect:
     """Each role lands on its own home page."""
-    return redirect(request.user.get_home_url())  # type: ignore[union-attr]
+    return redirect(request.user.get_home_url())
 
 
 @require_POST
 @role_required(Role.SUPERVISOR)
-def notice_seen(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_seen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A supervisor has looked into a notice: it leaves the home page of every supervisor."""
     notice = get_object_or_404(Notice.objects.unseen(), pk=pk)
-    notice.mark_seen(by=request.user)  # type: ignore[arg-type]
+    notice.mark_seen(by=request.user)
     audit.record(Action.UPDATE, notice, by=request.user, detail={"fields": ["seen_at"]})
     return redirect("home")
 
 
 @require_GET
 @login_required
-def no_role(request: HttpRequest) -> HttpResponse:
+def no_role(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "kokona/no_role.html", status=403)
 
 
