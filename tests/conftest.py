@@ -1,6 +1,5 @@
 """Shared personas and helpers. Every test builds its own data; nothing is random."""
 
-import datetime as dt
 import importlib
 import re
 import time
@@ -19,7 +18,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django import DjangoDbBlocker
 
 from kokona.db_roles import as_owner, create_app_role_if_missing, owner_maintenance_connection
-from kokona.fiscal import JST
 from kokona.middleware import SESSION_AUTH_AT
 from kokona.models import User
 from kokona.roles import Role
@@ -27,8 +25,6 @@ from kokona.roles import Role
 PASSWORD = "a long passphrase for tests"
 # Fixed, so every test computes the same codes.
 TOTP_KEY = "3132333435363738393031323334353637383930"
-
-PERSONAS = ["anonymous", "counselor", "other_counselor", "supervisor", "city_staff", "site_manager"]
 
 
 @pytest.hookimpl(trylast=True)
@@ -223,49 +219,3 @@ def client_as(db: None, request: pytest.FixtureRequest) -> Callable[[str], Clien
         return client
 
     return build
-
-
-# --- consultation factories: plain functions, fixed values, nothing random --------------------
-
-
-def vocabulary(model_name: str, code: str):  # type: ignore[no-untyped-def]
-    from django.apps import apps
-
-    return apps.get_model("consultations", model_name).objects.get(code=code)
-
-
-def make_client(nickname: str = "みさき", *, by: User | None = None, **fields: object):  # type: ignore[no-untyped-def]
-    from consultations.models import Client
-
-    client = Client(nickname=nickname, created_by=by, **fields)
-    client.save()
-    return client
-
-
-def make_case(client=None, *, assigned_to: User | None = None, **fields: object):  # type: ignore[no-untyped-def]
-    from consultations.models import Case
-
-    client = client or make_client()
-    return Case.objects.create(client=client, assigned_to=assigned_to, **fields)
-
-
-def make_contact(case=None, *, client=None, at=None, channel: str = "line", **fields: object):  # type: ignore[no-untyped-def]
-    """A contact on `case` (its woman), or an anonymous one-off when neither is given."""
-    from consultations.models import Contact
-
-    if case is not None:
-        client = case.client
-    fields.setdefault("summary", "眠れない日が続いている")
-    return Contact.objects.create(
-        case=case,
-        client=client,
-        channel=vocabulary("Channel", channel),
-        occurred_at=at or dt.datetime(2026, 11, 20, 22, 0, tzinfo=JST),
-        **fields,
-    )
-
-
-def agency(name: str = "ハローワーク釧路"):  # type: ignore[no-untyped-def]
-    from consultations.models import Agency
-
-    return Agency.objects.get(name=name)

@@ -5,15 +5,8 @@ from django.urls import reverse
 
 from kokona.models import AuditEvent, ImportBatch
 from kokona.roles import Role
-from tests.conftest import (
-    https_client,
-    make_case,
-    make_client,
-    make_contact,
-    make_user,
-    sign_in,
-    without_tokens,
-)
+from tests.conftest import https_client, make_user, sign_in, without_tokens
+from tests.consultations.factories import make_case, make_client, make_contact
 
 ALL = ["anonymous", "counselor", "other_counselor", "supervisor", "city_staff", "site_manager"]
 

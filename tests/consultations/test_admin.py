@@ -5,7 +5,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from consultations.models import Channel
-from tests.conftest import vocabulary
+from tests.consultations.factories import vocabulary
 
 VOCABULARY_PAGES = [
     "admin:consultations_concerncategory_changelist",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from consultations.models import Case, CaseStatusChange, Referral, SupportActivity
 from kokona.fiscal import JST
 from kokona.models import AuditEvent
-from tests.conftest import agency, make_case, make_client, make_contact, vocabulary
+from tests.consultations.factories import agency, make_case, make_client, make_contact, vocabulary
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 from consultations.forms import ActivityForm, ClientForm
 from consultations.models import Client, Contact, SupportActivity
 from kokona.crypto import DecryptionError
-from tests.conftest import make_case, make_client, make_contact
+from tests.consultations.factories import make_case, make_client, make_contact
 
 NEW_KEY = "b3Jhbmdlcy1hbmQtbGVtb25zLWtleS0wMDAwMDAwMDA="
 

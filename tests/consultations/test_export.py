@@ -18,14 +18,8 @@ from consultations.models import (
 from kokona import audit
 from kokona.fiscal import JST
 from kokona.models import AuditEvent
-from tests.conftest import (
-    PASSWORD,
-    agency,
-    make_case,
-    make_client,
-    make_contact,
-    vocabulary,
-)
+from tests.conftest import PASSWORD
+from tests.consultations.factories import agency, make_case, make_client, make_contact, vocabulary
 
 
 def test_a_supervisor_exports_her_whole_record(client_as, counselor, supervisor):

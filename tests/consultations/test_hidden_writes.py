@@ -18,7 +18,7 @@ from django.utils import timezone
 from consultations.imports import client_ref
 from consultations.models import Case, CaseStatusChange, Client, Contact, Referral, SupportActivity
 from kokona.models import AuditEvent, Notice
-from tests.conftest import agency, make_case, make_client, make_contact, vocabulary
+from tests.consultations.factories import agency, make_case, make_client, make_contact, vocabulary
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.urls import reverse
 from consultations import import_writer, imports
 from consultations.models import Agency, Case, Client, Contact, Referral
 from kokona.models import AuditEvent, ImportBatch, Notice
-from tests.conftest import make_case, make_client
+from tests.consultations.factories import make_case, make_client
 
 HEADER = "occurred_at,channel,client,age_band,categories,counselor,summary,referred_to\n"
 ROWS = (

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from consultations.indicators import consultations_total, unique_consultees
 from kokona.fiscal import JST
-from tests.conftest import make_case, make_client, make_contact
+from tests.consultations.factories import make_case, make_client, make_contact
 
 LAST_HALF_HOUR = dt.datetime(2022, 3, 31, 23, 30, tzinfo=JST)  # FY2021
 FIRST_MINUTES = dt.datetime(2022, 4, 1, 0, 10, tzinfo=JST)  # FY2022

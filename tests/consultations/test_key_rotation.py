@@ -20,14 +20,8 @@ from consultations.models import CaseStatusChange, ClientEvent, Referral, Suppor
 from kokona.crypto import key_id
 from kokona.management.commands.rotate_encryption_keys import count_by_key, encrypted_fields
 from kokona.models import AuditEvent
-from tests.conftest import (
-    PASSWORD,
-    agency,
-    load_reference_data,
-    make_case,
-    make_client,
-    make_contact,
-)
+from tests.conftest import PASSWORD, load_reference_data
+from tests.consultations.factories import agency, make_case, make_client, make_contact
 
 KEY_A = base64.b64encode(bytes(range(100, 132))).decode()
 KEY_B = base64.b64encode(bytes(range(140, 172))).decode()

@@ -14,7 +14,8 @@ from django.db.migrations.executor import MigrationExecutor
 from consultations.models import Client, SupportActivity
 from kokona.crypto import decrypt
 from kokona.db_roles import as_owner
-from tests.conftest import load_reference_data, make_case, make_client
+from tests.conftest import load_reference_data
+from tests.consultations.factories import make_case, make_client
 
 NAME = "0005_encrypt_area_and_role_taken"
 migration = importlib.import_module(f"consultations.migrations.{NAME}")

@@ -15,7 +15,7 @@ from django.db import models
 from consultations.access import PersonalQuerySet
 from consultations.models import Case, CaseStatusChange, Client, Contact, Referral, SupportActivity
 from kokona.doors import DoorQuerySet, UnscopedRead
-from tests.conftest import agency, make_case, make_client, make_contact
+from tests.consultations.factories import agency, make_case, make_client, make_contact
 
 PERSONAL = [Client, Case, Contact, Referral, SupportActivity, CaseStatusChange]
 

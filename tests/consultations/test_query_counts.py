@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import CaseStatusChange, Referral, SupportActivity
-from tests.conftest import agency, make_case, make_client, make_contact
+from tests.consultations.factories import agency, make_case, make_client, make_contact
 
 
 def queries_for(client, url: str) -> int:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from consultations.models import Case, Client, Contact, Referral
 from kokona.models import AuditEvent
-from tests.conftest import agency, make_case, make_client, vocabulary
+from tests.consultations.factories import agency, make_case, make_client, vocabulary
 
 URL = reverse("consultations:record")
 
@@ -237,3 +237,20 @@ class TestSearch:
         assert "さくらこ" in html
         assert "明日の夜にもう一度連絡する" in html
         assert not Contact.objects.unscoped().exists()
+
+
+def test_an_anonymous_follow_up_is_refused_on_the_field_that_was_filled(client_as):
+    response = client_as("counselor").post(
+        reverse("consultations:record"),
+        {
+            "client": "anonymous",
+            "channel": vocabulary("Channel", "line").pk,
+            "occurred_at": "2026-11-28T21:00",
+            "urgency": "normal",
+            "summary": "匿名の相談",
+            "follow_up_due": "2026-12-01",
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors.keys() == {"follow_up_due"}

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from consultations.models import Referral
 from kokona.models import AuditEvent
-from tests.conftest import agency, make_case, make_client
+from tests.consultations.factories import agency, make_case, make_client
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD, add_authenticator, make_case, make_client, totp_code
+from tests.conftest import PASSWORD, add_authenticator, totp_code
+from tests.consultations.factories import make_case, make_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

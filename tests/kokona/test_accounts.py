@@ -263,3 +263,33 @@ class TestPasswordReset:
         assert not counselor.has_usable_password()
         assert her.get("/consultations/")["Location"].startswith("/login/")
         assert "/invitation/" in invitation_link(response)
+
+
+class TestUserAdmin:
+    def test_a_supervisor_cannot_make_anyone_a_superuser(self, client_as, supervisor, counselor):
+        client = client_as("supervisor")
+        url = reverse("admin:kokona_user_change", args=[supervisor.pk])
+
+        client.post(
+            url,
+            {
+                "username": supervisor.username,
+                "is_active": "on",
+                "is_staff": "on",
+                "is_superuser": "on",
+                "date_joined_0": "2026-04-01",
+                "date_joined_1": "09:00:00",
+            },
+        )
+
+        supervisor.refresh_from_db()
+        assert not supervisor.is_superuser
+
+    def test_a_supervisor_cannot_edit_a_superuser(self, client_as, db):
+        from kokona.models import User
+
+        root = User.objects.create_superuser("root", password=PASSWORD)
+
+        response = client_as("supervisor").get(reverse("admin:kokona_user_change", args=[root.pk]))
+
+        assert b'name="username"' not in response.content

@@ -29,14 +29,8 @@ from kokona.db_roles import (
 )
 from kokona.models import AuditEvent, UserGroupEvent
 from kokona.roles import Role
-from tests.conftest import (
-    PASSWORD,
-    agency,
-    load_reference_data,
-    make_case,
-    make_client,
-    make_user,
-)
+from tests.conftest import PASSWORD, load_reference_data, make_user
+from tests.consultations.factories import agency, make_case, make_client
 
 APPEND_ONLY_TABLES = [model._meta.db_table for model in append_only_models()]
 

@@ -4,7 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 
 from consultations.models import Client
 from kokona.models import AuditEvent
-from tests.conftest import BrowserClient, make_client, without_tokens
+from tests.conftest import BrowserClient, without_tokens
+from tests.consultations.factories import make_client
 
 
 def test_a_role_refusal_is_audited_once(client_as, city_staff):

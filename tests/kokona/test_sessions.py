@@ -109,3 +109,14 @@ def test_a_bulk_deactivation_ends_sessions_too(client, counselor):
     User.objects.filter(pk=counselor.pk).update(is_active=True)
 
     assert client.get("/consultations/")["Location"].startswith("/login/")
+
+
+class TestKeepAlive:
+    def test_typing_keeps_the_session(self, client_as):
+        response = client_as("counselor").post(reverse("keep_alive"))
+
+        assert response.status_code == 204
+
+    def test_it_needs_a_signed_in_user_and_a_post(self, client, client_as):
+        assert client.post(reverse("keep_alive"))["Location"].startswith("/login/")
+        assert client_as("counselor").get(reverse("keep_alive")).status_code == 405

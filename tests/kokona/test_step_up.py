@@ -6,7 +6,8 @@ import time_machine
 from django.urls import reverse
 
 from kokona.models import AuditEvent
-from tests.conftest import PASSWORD, make_case, make_client
+from tests.conftest import PASSWORD
+from tests.consultations.factories import make_case, make_client
 
 NEW = "a brand new passphrase"
 

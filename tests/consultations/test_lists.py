@@ -1,0 +1,50 @@
+"""The case list and the home lists: filters, addresses, the team view."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests.consultations.factories import make_case, make_client
+
+
+@pytest.fixture
+def case(counselor):
+    return make_case(make_client("みさき"), assigned_to=counselor)
+
+
+def test_the_case_list_takes_no_name_in_its_address(client_as, case):
+    response = client_as("counselor").get(reverse("consultations:case_list") + "?q=別人")
+
+    assert case.get_absolute_url() in response.content.decode()  # the name was not applied
+
+
+def test_a_wrong_filter_leaves_the_others_applied(client_as, counselor):
+    late = make_case(
+        make_client("おそい"), assigned_to=counselor, follow_up_due=dt.date(2020, 1, 1)
+    )
+    on_time = make_case(make_client("まにあう"), assigned_to=counselor)
+
+    response = client_as("counselor").get(
+        reverse("consultations:case_list") + "?overdue=on&date_to=2026-13-45"
+    )
+
+    html = response.content.decode()
+    assert late.get_absolute_url() in html
+    assert on_time.get_absolute_url() not in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_a_supervisor_sees_the_teams_late_and_risky_cases(client_as, counselor):
+    late = make_case(
+        make_client("おそい"), assigned_to=counselor, follow_up_due=dt.date(2020, 1, 1)
+    )
+    crisis = make_case(make_client("きけん"), assigned_to=counselor, risk="crisis")
+
+    html = client_as("supervisor").get(reverse("consultations:home")).content.decode()
+
+    assert late.get_absolute_url() in html and crisis.get_absolute_url() in html
+    assert (
+        "チーム全体"
+        not in client_as("counselor").get(reverse("consultations:home")).content.decode()
+    )
