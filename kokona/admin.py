@@ -220,38 +220,33 @@ class KokonaUserAdmin(UserAdmin):
 admin.site.unregister(Group)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kokona writes itself (the audit trail, notices): read here, never made or changed."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "username", "action", "object_type", "object_id", "ip", "request_id"]
     list_filter = ["action", "object_type"]
     search_fields = ["username", "object_id", "=request_id"]
     date_hierarchy = "at"
     list_select_related = ["actor"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyAdmin):
     """Every notice, seen or not, for the record; they are written by kokona, never by hand."""
 
     list_display = ["created_at", "text", "seen_by", "seen_at"]
     list_filter = [("seen_at", admin.EmptyFieldListFilter)]
     list_select_related = ["seen_by"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

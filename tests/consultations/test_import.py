@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from consultations import import_writer, imports
 from consultations.models import Agency, Case, Client, Contact, Referral
-from kokona.models import AuditEvent, ImportBatch, Notice
+from kokona.models import AuditEvent, ImportBatch, Notice, User
 from tests.consultations.factories import make_case, make_client
 
 HEADER = "occurred_at,channel,client,age_band,categories,counselor,summary,referred_to\n"
@@ -87,6 +88,27 @@ def test_the_importer_must_be_npo_staff(tmp_path, city_staff, username):
     with pytest.raises(CommandError):
         call_command("import_consultations", str(path), "--as", username, stdout=io.StringIO())
     assert not Contact.objects.unscoped().exists()
+
+
+def test_a_fresh_install_imports_under_its_first_superuser(tmp_path, db, counselor):
+    # What `manage.py createsuperuser` makes: no role, no second factor yet.
+    root = User.objects.create_superuser("root", "root@example.jp", "a long passphrase")
+    path = tmp_path / "past.csv"
+    path.write_text(HEADER + ROWS)
+
+    call_command("import_consultations", str(path), "--as", "root", stdout=io.StringIO())
+
+    assert Contact.objects.unscoped().count() == 4
+    assert set(Contact.objects.unscoped().values_list("created_by", flat=True)) == {root.pk}
+
+
+def test_the_command_help_says_what_the_readme_says(capsys):
+    with pytest.raises(SystemExit):
+        call_command("import_consultations", "--help")
+
+    assert "--as USERNAME" in capsys.readouterr().out
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "import_consultations FILE --as USERNAME" in readme
 
 
 def test_importing_the_same_file_twice_adds_nothing(tmp_path, counselor):
