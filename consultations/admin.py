@@ -3,10 +3,10 @@ admin: their one door is the consultation screens, which check access and log ev
 
 from django.contrib import admin
 
-from consultations.models import AgeBand, Agency, Channel, ConcernCategory
+from consultations.models import AgeBand, Agency, Channel, ClosingReason, ConcernCategory
 from kokona.vocabularies import VocabularyAdmin
 
-admin.site.register([ConcernCategory, Channel, AgeBand], VocabularyAdmin)
+admin.site.register([ConcernCategory, Channel, AgeBand, ClosingReason], VocabularyAdmin)
 
 
 @admin.register(Agency)

@@ -5,11 +5,13 @@ import re
 from dataclasses import dataclass
 from itertools import chain
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from consultations.models import (
     Case,
+    CaseAssignment,
+    CaseQuerySet,
     Client,
     Contact,
 )
@@ -41,6 +43,48 @@ class Home:
     team_overdue: list[Case]
     team_at_risk: list[Case]
     notices: list[Notice]
+    handed_over: list[CaseAssignment]
+    quiet_crises: list[Case]
+    caseloads: list[dict[str, object]]
+
+
+# A case at crisis risk that nobody has been in touch with for this long is flagged.
+QUIET_FOR = dt.timedelta(days=3)
+HANDED_OVER_WITHIN = dt.timedelta(days=14)
+
+
+def quiet_crises(cases: CaseQuerySet) -> QuerySet[Case]:
+    """Open cases at crisis risk with no contact for QUIET_FOR (or none at all)."""
+    quiet_since = timezone.now() - QUIET_FOR
+    return (
+        case_rows(cases.open().filter(risk=Case.Risk.CRISIS))
+        .filter(Q(last_contact_at__lt=quiet_since) | Q(last_contact_at__isnull=True))  # type: ignore[misc]
+        .order_by("last_contact_at")
+    )
+
+
+def caseloads(cases: CaseQuerySet, *, today: dt.date) -> list[dict[str, object]]:
+    """Each counselor's open cases, how many are overdue and how many at high risk: one query."""
+    high = [Case.Risk.HIGH, Case.Risk.CRISIS]
+    rows = (
+        cases.open()
+        .values("assigned_to", "assigned_to__display_name", "assigned_to__username")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(follow_up_due__lt=today)),
+            high_risk=Count("pk", filter=Q(risk__in=high)),
+        )
+        .order_by("assigned_to__display_name", "assigned_to__username")
+    )
+    return [
+        {
+            "counselor": row["assigned_to__display_name"] or row["assigned_to__username"],
+            "open": row["open"],
+            "overdue": row["overdue"],
+            "high_risk": row["high_risk"],
+        }
+        for row in rows
+    ]
 
 
 def home(user: User, *, today: dt.date | None = None) -> Home:
@@ -59,11 +103,21 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
         | Q(client__isnull=True, counselor__isnull=True)
     ).filter(occurred_at__gte=timezone.now() - dt.timedelta(days=60))
     recent = contacts.filter(case__assigned_to=user)
+    handed_over = (
+        CaseAssignment.objects.visible_to(user)
+        .filter(to_user=user, changed_at__gte=timezone.now() - HANDED_OVER_WITHIN)
+        .exclude(changed_by=user)
+        .select_related("case__client", "from_user", "changed_by")[:10]
+    )
     team_overdue: list[Case] = []
     team_at_risk: list[Case] = []
     notices: list[Notice] = []
+    loads: list[dict[str, object]] = []
+    crises = quiet_crises(visible.filter(assigned_to=user))
     if user.has_role(Role.SUPERVISOR):
         notices = list(Notice.objects.unseen()[:20])
+        loads = caseloads(visible, today=today)
+        crises = quiet_crises(visible)
         # A supervisor watches the whole team: what is late and who is at risk, whoever's case.
         others = visible.exclude(assigned_to=user)
         team_overdue = list(case_rows(others.overdue(today)).order_by("follow_up_due")[:20])
@@ -81,6 +135,9 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
         team_overdue=team_overdue,
         team_at_risk=team_at_risk,
         notices=notices,
+        handed_over=list(handed_over),
+        quiet_crises=list(crises[:20]),
+        caseloads=loads,
     )
 
 
@@ -143,7 +200,7 @@ class Entry:
 def timeline(case: Case, user: User) -> list[Entry]:
     """Contacts, support activities, referrals and status changes of a case, newest first.
 
-    Five queries, whatever the length of the story.
+    Six queries, whatever the length of the story.
     """
     contacts = (
         case.contacts.visible_to(user)
@@ -154,12 +211,16 @@ def timeline(case: Case, user: User) -> list[Entry]:
     referrals = case.referrals.visible_to(user).select_related(
         "agency", "created_by", "override_by"
     )
-    changes = case.status_changes.visible_to(user).select_related("changed_by")
+    changes = case.status_changes.visible_to(user).select_related("changed_by", "outcome")
+    handovers = case.assignments.visible_to(user).select_related(
+        "from_user", "to_user", "changed_by"
+    )
     entries = chain(
         (Entry("contact", c.occurred_at, c) for c in contacts),
         (Entry("activity", start_of_day(a.done_on), a) for a in activities),
         (Entry("referral", start_of_day(r.referred_on), r) for r in referrals),
         (Entry("status", s.changed_at, s) for s in changes),
+        (Entry("assignment", h.changed_at, h) for h in handovers),
     )
     return sorted(entries, key=lambda e: (e.at, e.kind == "status"), reverse=True)
 

@@ -26,6 +26,7 @@ from consultations.models import (
     ConcernCategory,
     Contact,
     Referral,
+    Risk,
     SupportActivity,
 )
 from kokona import audit, notices
@@ -150,18 +151,34 @@ def _carry_into_case(
     counselor: User | None,
     categories: list[ConcernCategory],
     follow_up_due: dt.date | None,
+    primary_concern: ConcernCategory | None,
+    urgency: str,
+    risk: str,
+    restricted: bool,
 ) -> None:
-    """What a new contact tells the case: its concerns, a follow-up date, who is in charge.
+    """What a new contact tells the case: its main concern and concerns, a follow-up date, who is
+    in charge, how much at risk she is, whether her record is closed to other counselors.
 
-    A change to the case, so it bumps the version: an edit form opened before it is stale.
+    The main concern is the one the counselor marked (or the only one ticked), never merely the
+    first in list order. Risk only rises here (to what she chose, else to what the urgency
+    suggests); lowering it, or opening a restricted record again, is done on the case edit page.
+    A change to the case bumps its version: an edit form opened before it is stale.
     """
     changes: dict[str, object] = {}
-    if case.primary_concern_id is None and categories:
-        changes["primary_concern"] = categories[0]
+    if case.primary_concern_id is None:
+        main = primary_concern or (categories[0] if len(categories) == 1 else None)
+        if main is not None:
+            changes["primary_concern"] = main
     if follow_up_due is not None and follow_up_due != case.follow_up_due:
         changes["follow_up_due"] = follow_up_due
     if case.assigned_to_id is None and counselor is not None:
         changes["assigned_to"] = counselor
+    wanted = Risk(risk) if risk else Risk.for_urgency(urgency)
+    if wanted.rank > Risk(case.risk).rank:
+        changes["risk"] = wanted
+    in_charge = changes.get("assigned_to", case.assigned_to)
+    if restricted and not case.restricted and (by.has_role(Role.SUPERVISOR) or in_charge == by):
+        changes["restricted"] = True
     new_categories = {c.pk for c in categories} - set(case.categories.values_list("pk", flat=True))
     # Through the base manager: `case` came through the door of `by` already.
     Case._base_manager.filter(pk=case.pk).update(
@@ -173,7 +190,10 @@ def _carry_into_case(
         case.categories.add(*new_categories)
     if changes or new_categories:
         fields = sorted(changes) + (["categories"] if new_categories else [])
-        audit.record(Action.UPDATE, case, by=by, detail={"fields": fields})
+        detail: dict[str, object] = {"fields": fields}
+        if "restricted" in changes:
+            detail["restricted"] = [False, True]
+        audit.record(Action.UPDATE, case, by=by, detail=detail)
     case.refresh_from_db()
 
 
@@ -193,6 +213,9 @@ def record_contact(
     direction: str = Contact.Direction.INBOUND,
     duration_minutes: int | None = None,
     follow_up_due: dt.date | None = None,
+    primary_concern: ConcernCategory | None = None,
+    risk: str = "",
+    restricted: bool = False,
     import_key: str | None = None,
 ) -> Contact:
     """Log one exchange. On `case` when given (it must be open); otherwise a known woman's
@@ -216,6 +239,10 @@ def record_contact(
             counselor=counselor,
             categories=categories,
             follow_up_due=follow_up_due,
+            primary_concern=primary_concern,
+            urgency=urgency,
+            risk=risk,
+            restricted=restricted,
         )
     contact = Contact.objects.create(
         client=client,

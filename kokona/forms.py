@@ -32,6 +32,18 @@ def not_in_future(moment: dt.datetime) -> dt.datetime:
     return moment
 
 
+def not_in_past(day: dt.date | None) -> dt.date | None:
+    """A date to come (today included): a follow-up date in the past would be overdue at once."""
+    if day is not None and day < timezone.localdate():
+        raise forms.ValidationError(_("The date is in the past: choose today or later."))
+    return day
+
+
+def validate_not_in_past(day: dt.date | None) -> None:
+    """`not_in_past` as a field validator."""
+    not_in_past(day)
+
+
 class VersionedForm(forms.Form):
     """Carries the version of the record the form was opened on, for the stale-save check
     (kokona.locking)."""

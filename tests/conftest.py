@@ -61,6 +61,7 @@ REFERENCE_DATA = [
     ("reports.migrations.0003_supervisors_edit_targets", "grant"),
     ("consultations.migrations.0002_vocabularies", "add_vocabularies"),
     ("consultations.migrations.0003_role_permissions", "grant"),
+    ("consultations.migrations.0013_closing_reasons_vocabulary", "add_closing_reasons"),
 ]
 
 

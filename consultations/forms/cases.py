@@ -1,34 +1,76 @@
 """The forms of a case: its status, who is in charge, its details, and the case list's filters."""
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Case, Channel, ConcernCategory
-from kokona.forms import ErrorSummaryFocusMixin, VersionedForm
+from consultations.models import Case, CaseStatus, Channel, ClosingReason, ConcernCategory
+from kokona.forms import ErrorSummaryFocusMixin, VersionedForm, not_in_past
 from kokona.models import User
 from kokona.roles import Role
 from kokona.widgets import CheckboxChips, ChoiceChips, DateInput
 
 
 class StatusForm(ErrorSummaryFocusMixin, VersionedForm):
+    """A step of the case. Closing names its outcome; reopening sets a new follow-up date."""
+
     to = forms.ChoiceField(label=_("New status"), choices=Case.Status, widget=ChoiceChips)
+    outcome = forms.ModelChoiceField(
+        label=_("Outcome"),
+        queryset=ClosingReason.objects.active(),
+        required=False,
+        widget=ChoiceChips,
+        help_text=_("When closing: how the case ended."),
+    )
     reason = forms.CharField(
         label=_("Why"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    follow_up_due = forms.DateField(
+        label=_("Follow up by"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("When reopening: the next date to be in touch."),
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        self.case = case
         super().__init__(*args, **kwargs)
         nexts = Case.Status(case.status).next_statuses
         self.fields["to"].choices = [(s.value, s.label) for s in nexts]  # type: ignore[attr-defined]
+        self.fields["outcome"].empty_label = None  # type: ignore[attr-defined]
         self.fields["version"].initial = case.version
+        if CaseStatus.CLOSED not in nexts:
+            del self.fields["outcome"]
+        if not case.is_closed:
+            del self.fields["follow_up_due"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("to") == CaseStatus.CLOSED and not data.get("outcome"):
+            self.add_error("outcome", _("Choose the outcome of the case."))
+        if self.case.is_closed:
+            due = data.get("follow_up_due")
+            if due is None:
+                self.add_error("follow_up_due", _("Give the date by which to follow up."))
+        return data
+
+    def clean_follow_up_due(self) -> dt.date | None:
+        return not_in_past(self.cleaned_data["follow_up_due"])
 
 
 class AssignForm(VersionedForm):
     assigned_to = forms.ModelChoiceField(
-        label=_("Counselor in charge"), queryset=User.objects.none()
+        label=_("Counselor in charge"), queryset=User.objects.none(), empty_label=_("Choose")
+    )
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. her wish, a counselor's leave. It is kept with the case."),
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -59,6 +101,11 @@ class CaseForm(ErrorSummaryFocusMixin, forms.ModelForm):
             # Opening or closing her record to the other counselors is for the counselor in
             # charge and supervisors only.
             del self.fields["restricted"]
+
+    def clean_follow_up_due(self) -> dt.date | None:
+        due = self.cleaned_data["follow_up_due"]
+        # A date already past may stay as it was (the case is overdue); a new one is not past.
+        return not_in_past(due) if "follow_up_due" in self.changed_data else due
 
     def changed_fields(self) -> dict[str, Any]:
         """The case fields this form changed (categories apart: they are a relation)."""

@@ -13,14 +13,16 @@ from consultations.forms.referrals import check_sharing
 from consultations.models import (
     AgeBand,
     Agency,
+    Case,
     Channel,
     Client,
     ConcernCategory,
     Contact,
     Referral,
+    Risk,
 )
 from kokona.crypto import HANDLE_KINDS
-from kokona.forms import ErrorSummaryFocusMixin, not_in_future
+from kokona.forms import ErrorSummaryFocusMixin, not_in_future, validate_not_in_past
 from kokona.models import User
 from kokona.widgets import CheckboxChips, ChoiceChips, DateInput, DateTimeInput
 
@@ -77,16 +79,35 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         queryset=ConcernCategory.objects.active(),
         required=False,
         widget=CheckboxChips,
-        help_text=_(
-            "For a new case, the ticked concern highest in the list becomes the main concern;"
-            " it can be changed later."
-        ),
+    )
+    primary_concern = forms.ModelChoiceField(
+        label=_("Main concern"),
+        queryset=ConcernCategory.objects.active(),
+        required=False,
+        widget=ChoiceChips,
+        help_text=_("What she came about most: one of the concerns ticked above."),
     )
     urgency = forms.ChoiceField(
         label=_("Urgency"),
         choices=Contact.Urgency,
         initial=Contact.Urgency.NORMAL,
         widget=ChoiceChips,
+    )
+    risk = forms.ChoiceField(
+        label=_("Risk"),
+        choices=[("", _("As the urgency says")), *Risk.choices],
+        required=False,
+        initial="",
+        widget=ChoiceChips,
+        help_text=_("Left as the urgency says: Soon means medium risk, Urgent high."),
+    )
+    restricted = forms.BooleanField(
+        label=_("Restrict her record"),
+        required=False,
+        help_text=_(
+            "Only you and the supervisors will see her case, e.g. when the person she fears"
+            " could learn of it through someone here."
+        ),
     )
     summary = forms.CharField(
         label=_("What she said"),
@@ -96,7 +117,12 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
     next_step = forms.CharField(
         label=_("Next step"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    follow_up_due = forms.DateField(label=_("Follow up by"), required=False, widget=DateInput())
+    follow_up_due = forms.DateField(
+        label=_("Follow up by"),
+        required=False,
+        widget=DateInput(),
+        validators=[validate_not_in_past],
+    )
     agency = forms.ModelChoiceField(
         label=_("Refer to"),
         queryset=Agency.objects.filter(is_active=True),
@@ -161,7 +187,28 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
                     )
         if data.get("agency"):
             check_sharing(self, data)
+        self._clean_main_concern(data)
         return data
+
+    def _clean_main_concern(self, data: dict[str, Any]) -> None:
+        """She marks the main concern herself when she ticks several; the main concern is always
+        among the concerns."""
+        categories = list(data.get("categories") or [])
+        main = data.get("primary_concern")
+        if main is not None and main not in categories:
+            data["categories"] = [*categories, main]
+        elif main is None and len(categories) > 1 and self._case_needs_a_main_concern(data):
+            self.add_error(
+                "primary_concern", _("Several concerns are ticked: mark the one she came about.")
+            )
+
+    def _case_needs_a_main_concern(self, data: dict[str, Any]) -> bool:
+        if data.get("client") == ANONYMOUS:
+            return False
+        if self.chosen_client is None:
+            return True
+        cases = Case.objects.visible_to(self.user).filter(client=self.chosen_client).open()
+        return not cases.exclude(primary_concern=None).exists()
 
     def _clean_new_client(self, data: dict[str, Any]) -> None:
         if not data.get("nickname", "").strip():
@@ -210,8 +257,19 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
 
     def contact_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        names = ["channel", "occurred_at", "categories", "summary", "next_step", "urgency"]
-        return {name: data[name] for name in names} | {"follow_up_due": data["follow_up_due"]}
+        names = [
+            "channel",
+            "occurred_at",
+            "categories",
+            "summary",
+            "next_step",
+            "urgency",
+            "follow_up_due",
+            "primary_concern",
+            "risk",
+            "restricted",
+        ]
+        return {name: data[name] for name in names}
 
     def referral_fields(self) -> dict[str, Any] | None:
         data = self.cleaned_data
@@ -224,7 +282,12 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
 
 
 class ContactForm(ErrorSummaryFocusMixin, forms.ModelForm):
-    follow_up_due = forms.DateField(label=_("Follow up by"), required=False, widget=DateInput())
+    follow_up_due = forms.DateField(
+        label=_("Follow up by"),
+        required=False,
+        widget=DateInput(),
+        validators=[validate_not_in_past],
+    )
 
     class Meta:
         model = Contact

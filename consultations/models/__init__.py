@@ -7,6 +7,8 @@ reach them with `apps.get_model("consultations", "CaseEvent")`."""
 
 from consultations.models.cases import (
     Case,
+    CaseAssignment,
+    CaseAssignmentQuerySet,
     CaseQuerySet,
     CaseStatus,
     CaseStatusChange,
@@ -17,12 +19,20 @@ from consultations.models.clients import Client, ClientQuerySet
 from consultations.models.contacts import Contact, ContactQuerySet
 from consultations.models.referrals import Referral, ReferralQuerySet
 from consultations.models.support import SupportActivity, SupportActivityQuerySet
-from consultations.models.vocabularies import AgeBand, Agency, Channel, ConcernCategory
+from consultations.models.vocabularies import (
+    AgeBand,
+    Agency,
+    Channel,
+    ClosingReason,
+    ConcernCategory,
+)
 
 __all__ = [
     "AgeBand",
     "Agency",
     "Case",
+    "CaseAssignment",
+    "CaseAssignmentQuerySet",
     "CaseQuerySet",
     "CaseStatus",
     "CaseStatusChange",
@@ -30,6 +40,7 @@ __all__ = [
     "Channel",
     "Client",
     "ClientQuerySet",
+    "ClosingReason",
     "ConcernCategory",
     "Contact",
     "ContactQuerySet",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.access import PersonalQuerySet
 from consultations.models.clients import Client
-from consultations.models.vocabularies import ConcernCategory
+from consultations.models.vocabularies import ClosingReason, ConcernCategory
 from kokona import audit
 from kokona.crypto import EncryptedTextField
 from kokona.locking import save_versioned
@@ -49,6 +49,15 @@ class Risk(models.TextChoices):
     @property
     def is_high(self) -> bool:
         return self in (Risk.HIGH, Risk.CRISIS)
+
+    @property
+    def rank(self) -> int:
+        return list(Risk).index(self)
+
+    @classmethod
+    def for_urgency(cls, urgency: str) -> "Risk":
+        """The risk a contact's urgency suggests when nobody said otherwise: 早めに is not 低."""
+        return {"soon": cls.MEDIUM, "urgent": cls.HIGH}.get(urgency, cls.LOW)
 
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")
@@ -123,6 +132,14 @@ class Case(Provenance):
     )
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closing_category = models.ForeignKey(
+        ClosingReason,
+        verbose_name=_("outcome"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     closing_reason = EncryptedTextField(
         _("reason for closing"), blank=True, context="consultations.case.closing_reason"
     )
@@ -179,10 +196,19 @@ class Case(Provenance):
 
     @transaction.atomic
     def change_status(
-        self, to: "CaseStatus", *, reason: str, by: User, expected_version: int
+        self,
+        to: "CaseStatus",
+        *,
+        reason: str,
+        by: User,
+        expected_version: int,
+        outcome: ClosingReason | None = None,
+        follow_up_due: dt.date | None = None,
     ) -> "CaseStatusChange":
         """Move the case along 受付 → 支援中 → つなぎ済 → 終結 (or reopen it), saying why; the
-        step is kept with who, when and why. A stale form raises VersionConflict."""
+        step is kept with who, when and why. Closing names its outcome (ClosingReason), so that
+        outcomes can be counted; reopening sets a new follow-up date (the old one is past). A
+        stale form raises VersionConflict."""
         current = CaseStatus(self.status)
         if to not in current.next_statuses:
             raise ValidationError(
@@ -193,29 +219,55 @@ class Case(Provenance):
             raise ValidationError(_("Say why the status changes."))
         fields: dict[str, object] = {"status": to}
         if to == CaseStatus.CLOSED:
+            if outcome is None:
+                raise ValidationError(_("Choose the outcome of the case."))
             fields |= {
                 "closed_on": max(timezone.localdate(), self.opened_on),
                 "closing_reason": reason,
+                "closing_category": outcome,
             }
         elif current == CaseStatus.CLOSED:
-            fields |= {"closed_on": None, "closing_reason": ""}
+            if follow_up_due is None or follow_up_due < timezone.localdate():
+                raise ValidationError(_("Give the date by which to follow up, today or later."))
+            fields |= {
+                "closed_on": None,
+                "closing_reason": "",
+                "closing_category": None,
+                "follow_up_due": follow_up_due,
+            }
         save_versioned(self, expected_version, fields)
         change = CaseStatusChange.objects.create(
-            case=self, from_status=current, to_status=to, reason=reason, changed_by=by
+            case=self,
+            from_status=current,
+            to_status=to,
+            reason=reason,
+            outcome=outcome if to == CaseStatus.CLOSED else None,
+            changed_by=by,
         )
-        audit.record(audit.Action.UPDATE, self, by=by, detail={"status": [current, to]})
+        detail: dict[str, object] = {"status": [current, to]}
+        if outcome is not None:
+            detail["outcome"] = outcome.code
+        audit.record(audit.Action.UPDATE, self, by=by, detail=detail)
         return change
 
     @transaction.atomic
-    def assign(self, to: User, *, by: User, expected_version: int) -> None:
-        """Put `to` in charge. Supervisors assign any case; a counselor may take an unassigned
-        case herself."""
+    def assign(
+        self, to: User, *, by: User, expected_version: int, reason: str = ""
+    ) -> "CaseAssignment":
+        """Put `to` in charge, with an optional reason; the handover is kept in the case's story
+        (CaseAssignment) and shows on the new counselor's home. Supervisors assign any case; a
+        counselor may take an unassigned case herself."""
         if not to.has_role(*NPO_STAFF):
             raise ValidationError(_("Only NPO counselors and supervisors can be put in charge."))
         if not (by.has_role(Role.SUPERVISOR) or (self.assigned_to_id is None and to == by)):
             raise PermissionDenied
+        before = self.assigned_to
         save_versioned(self, expected_version, {"assigned_to": to})
+        handover = CaseAssignment.objects.create(
+            case=self, from_user=before, to_user=to, reason=reason, changed_by=by
+        )
         audit.record(audit.Action.UPDATE, self, by=by, detail={"assigned_to": to.pk})
+        return handover
 
 
 class CaseStatusChangeQuerySet(PersonalQuerySet["CaseStatusChange"]):
@@ -230,6 +282,14 @@ class CaseStatusChange(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=CaseStatus, blank=True)
     to_status = models.CharField(max_length=20, choices=CaseStatus)
+    outcome = models.ForeignKey(
+        ClosingReason,
+        verbose_name=_("outcome"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     reason = EncryptedTextField(
         _("reason"), blank=True, context="consultations.casestatuschange.reason"
     )
@@ -250,3 +310,41 @@ class CaseStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_status} → {self.to_status}"
+
+
+class CaseAssignmentQuerySet(PersonalQuerySet["CaseAssignment"]):
+    client_path = "case__client"
+    case_path = "case"
+
+
+class CaseAssignment(models.Model):
+    """One handover of a case: from whom, to whom, who decided, when and why. Like a status
+    change, it is the case's history itself: the database refuses to change or delete a row."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_handed_over"
+    )
+    reason = EncryptedTextField(
+        _("reason"), blank=True, context="consultations.caseassignment.reason"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = CaseAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change of counselor")
+        verbose_name_plural = _("changes of counselor")
+        ordering = ["-changed_at", "-pk"]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_user_id} → {self.to_user_id}"

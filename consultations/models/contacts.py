@@ -106,3 +106,7 @@ class Contact(Provenance):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.channel}"
+
+    @property
+    def is_pressing(self) -> bool:
+        return self.urgency != self.Urgency.NORMAL

@@ -30,6 +30,14 @@ class AgeBand(Vocabulary):
         verbose_name_plural = _("age bands")
 
 
+class ClosingReason(Vocabulary):
+    """終結理由: why a case closed (自立・解決, つなぎ完了, 連絡途絶…), so outcomes can be counted."""
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("closing reason")
+        verbose_name_plural = _("closing reasons")
+
+
 class Agency(models.Model):
     """つなぎ先機関: where counselors refer women (Kushiro's support network)."""
 

@@ -87,6 +87,8 @@ def case_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
+                outcome=form.cleaned_data.get("outcome"),
+                follow_up_due=form.cleaned_data.get("follow_up_due"),
             )
         except VersionConflict:
             form = conflict_form(request, case, lambda data: StatusForm(data, case=case))
@@ -110,6 +112,7 @@ def case_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["assigned_to"],
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
             )
         except VersionConflict:
             form = conflict_form(request, case, lambda data: AssignForm(data, case=case))

@@ -19,7 +19,11 @@ from kokona.roles import NPO_STAFF, Role
 @require_GET
 @role_required(*NPO_STAFF)
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "consultations/home.html", {"home": queries.home(request.user)})
+    context = {
+        "home": queries.home(request.user),
+        "is_supervisor": request.user.has_role(Role.SUPERVISOR),
+    }
+    return render(request, "consultations/home.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,8 +8,15 @@ from django.apps import apps
 from django.db import transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
+from django.utils import timezone
 
-from consultations.models import Case, CaseStatusChange, Referral, SupportActivity
+from consultations.models import (
+    Case,
+    CaseStatusChange,
+    ClosingReason,
+    Referral,
+    SupportActivity,
+)
 from kokona.fiscal import JST
 from kokona.models import AuditEvent
 from tests.consultations.factories import agency, make_case, make_client, make_contact, vocabulary
@@ -18,6 +25,14 @@ from tests.consultations.factories import agency, make_case, make_client, make_c
 @pytest.fixture
 def case(counselor):
     return make_case(make_client("みさき"), assigned_to=counselor, opened_on=dt.date(2026, 10, 1))
+
+
+def outcome(code: str) -> int:
+    return ClosingReason.objects.get(code=code).pk
+
+
+def in_days(days: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=days)
 
 
 def status_url(case: Case) -> str:
@@ -103,14 +118,28 @@ class TestStatus:
 
     def test_closing_and_reopening(self, client_as, case):
         client = client_as("counselor")
-        client.post(status_url(case), {"to": "closed", "reason": "就職が決まった", "version": 1})
+        client.post(
+            status_url(case),
+            {
+                "to": "closed",
+                "outcome": outcome("resolved"),
+                "reason": "就職が決まった",
+                "version": 1,
+            },
+        )
         case.refresh_from_db()
         assert (
             case.status == "closed" and case.closed_on and case.closing_reason == "就職が決まった"
         )
 
         client.post(
-            status_url(case), {"to": "supporting", "reason": "再び連絡があった", "version": 2}
+            status_url(case),
+            {
+                "to": "supporting",
+                "reason": "再び連絡があった",
+                "follow_up_due": in_days(3).isoformat(),
+                "version": 2,
+            },
         )
 
         case.refresh_from_db()
@@ -185,7 +214,8 @@ class TestVersionConflict:
         )
 
         response = client_as("other_counselor").post(
-            status_url(case), {"to": "closed", "reason": "古い画面から", "version": 1}
+            status_url(case),
+            {"to": "closed", "outcome": outcome("other"), "reason": "古い画面から", "version": 1},
         )
 
         assert response.status_code == 409
@@ -360,7 +390,15 @@ class TestAClosedCaseTakesNothing:
 
     def test_once_reopened_it_takes_a_referral(self, client_as, closed):
         client = client_as("counselor")
-        client.post(status_url(closed), {"to": "supporting", "reason": "再び連絡", "version": 1})
+        client.post(
+            status_url(closed),
+            {
+                "to": "supporting",
+                "reason": "再び連絡",
+                "follow_up_due": in_days(7).isoformat(),
+                "version": 1,
+            },
+        )
 
         response = client.post(
             reverse("consultations:case_add_referral", args=[closed.pk]),
@@ -369,3 +407,59 @@ class TestAClosedCaseTakesNothing:
 
         assert response.status_code == 302
         assert closed.referrals.unscoped().count() == 1
+
+
+class TestOutcomesAndHandovers:
+    def test_closing_needs_an_outcome_which_the_story_shows(self, client_as, case):
+        client = client_as("counselor")
+        refused = client.post(status_url(case), {"to": "closed", "reason": "終わり", "version": 1})
+        assert refused.status_code == 400
+        case.refresh_from_db()
+        assert case.status == "received"
+
+        client.post(
+            status_url(case),
+            {"to": "closed", "outcome": outcome("moved"), "reason": "釧路を離れた", "version": 1},
+        )
+
+        case.refresh_from_db()
+        assert case.closing_category.code == "moved"
+        page = client.get(case.get_absolute_url()).content.decode()
+        assert "転居" in page and "釧路を離れた" in page
+
+    def test_reopening_asks_a_new_follow_up_date_not_in_the_past(self, client_as, counselor):
+        closed = make_case(
+            make_client("ゆき"),
+            assigned_to=counselor,
+            opened_on=dt.date(2026, 4, 1),
+            status=Case.Status.CLOSED,
+            closed_on=dt.date(2026, 10, 1),
+            follow_up_due=dt.date(2026, 9, 1),
+        )
+        client = client_as("counselor")
+        base = {"to": "supporting", "reason": "また連絡", "version": 1}
+
+        assert client.post(status_url(closed), base).status_code == 400
+        past = client.post(status_url(closed), base | {"follow_up_due": "2026-09-01"})
+        assert past.status_code == 400
+        client.post(status_url(closed), base | {"follow_up_due": in_days(2).isoformat()})
+
+        closed.refresh_from_db()
+        assert closed.status == "supporting"
+        assert closed.follow_up_due == in_days(2)
+        assert not closed.is_overdue
+
+    def test_a_handover_shows_in_the_story_and_on_her_new_counselors_home(
+        self, client_as, case, counselor, other_counselor
+    ):
+        client_as("supervisor").post(
+            reverse("consultations:case_assign", args=[case.pk]),
+            {"assigned_to": other_counselor.pk, "reason": "担当者の休暇のため", "version": 1},
+        )
+
+        page = client_as("supervisor").get(case.get_absolute_url()).content.decode()
+        assert "担当変更" in page
+        assert f"{counselor} → {other_counselor}" in page
+        assert "担当者の休暇のため" in page
+        home = client_as("other_counselor").get(reverse("consultations:home")).content.decode()
+        assert "引き継がれたケース" in home and case.get_absolute_url() in home

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import CaseStatusChange, Referral, SupportActivity
+from consultations.models import CaseAssignment, CaseStatusChange, Referral, SupportActivity
 from tests.consultations.factories import agency, make_case, make_client, make_contact
 
 
@@ -38,7 +38,8 @@ def add_work(counselor, n: int) -> None:
 # Pinned: sign-in checks (session, user, roles, second factor) plus the page's own reads.
 @pytest.mark.parametrize(
     "url, expected",
-    [(reverse("consultations:home"), 12), (reverse("consultations:case_list"), 12)],
+    # home: 12, and the cases handed over to her and her crisis cases gone quiet.
+    [(reverse("consultations:home"), 14), (reverse("consultations:case_list"), 12)],
 )
 def test_lists_are_flat_as_rows_grow(client_as, counselor, url, expected):
     client = client_as("counselor")
@@ -60,7 +61,7 @@ def test_the_supervisors_home_is_flat_as_the_team_grows(client_as, counselor, su
     add_work(counselor, 49)
     fifty = queries_for(client, reverse("consultations:home"))
 
-    assert one == fifty == 15  # a counselor's 12, the team's two lists and the notices
+    assert one == fifty == 18  # a counselor's 14, the team's two lists, notices, caseloads
 
 
 def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
@@ -75,10 +76,13 @@ def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
             SupportActivity.objects.create(case=case, kind="visit", done_on=at.date())
             Referral.objects.create(case=case, agency=agency(), referred_on=at.date())
             CaseStatusChange.objects.create(case=case, to_status="supporting", changed_by=counselor)
+            CaseAssignment.objects.create(
+                case=case, from_user=counselor, to_user=counselor, changed_by=counselor
+            )
 
     add(1, 0)
     one = queries_for(client, case.get_absolute_url())
     add(49, 1)
     fifty = queries_for(client, case.get_absolute_url())
 
-    assert one == fifty == 17
+    assert one == fifty == 19  # 17, the changes of counselor, the outcomes to close with

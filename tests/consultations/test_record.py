@@ -176,7 +176,6 @@ class TestBadInput:
             URL,
             form(
                 assigned_to=other_counselor.pk,
-                restricted="on",
                 is_staff="on",
                 status="closed",
                 created_by=other_counselor.pk,
@@ -185,7 +184,6 @@ class TestBadInput:
 
         case = Case.objects.unscoped().get()
         assert case.assigned_to != other_counselor
-        assert not case.restricted
         assert case.status == Case.Status.RECEIVED
         assert Client.objects.unscoped().get().created_by != other_counselor
 
@@ -254,3 +252,84 @@ def test_an_anonymous_follow_up_is_refused_on_the_field_that_was_filled(client_a
 
     assert response.status_code == 400
     assert response.context["form"].errors.keys() == {"follow_up_due"}
+
+
+class TestIntakeCapturesWhatMatters:
+    def test_the_main_concern_is_the_one_she_marks(self, as_counselor):
+        money, childcare = (
+            vocabulary("ConcernCategory", "poverty"),
+            vocabulary("ConcernCategory", "childcare"),
+        )
+
+        as_counselor.post(URL, form(categories=[childcare.pk, money.pk], primary_concern=money.pk))
+
+        assert Case.objects.unscoped().get().primary_concern == money
+
+    def test_several_concerns_and_no_mark_asks_for_one(self, as_counselor):
+        response = as_counselor.post(
+            URL,
+            form(
+                categories=[
+                    vocabulary("ConcernCategory", "poverty").pk,
+                    vocabulary("ConcernCategory", "childcare").pk,
+                ]
+            ),
+        )
+
+        assert response.status_code == 400
+        assert 'id="id_primary_concern_error"' in response.content.decode()
+        assert not Contact.objects.unscoped().exists()
+
+    def test_a_single_concern_is_the_main_one(self, as_counselor):
+        as_counselor.post(URL, form())
+
+        assert Case.objects.unscoped().get().primary_concern.code == "isolation"
+
+    def test_a_marked_concern_not_ticked_is_added(self, as_counselor):
+        money = vocabulary("ConcernCategory", "poverty")
+
+        as_counselor.post(URL, form(primary_concern=money.pk))
+
+        case = Case.objects.unscoped().get()
+        assert case.primary_concern == money
+        assert money in case.categories.all()
+
+    @pytest.mark.parametrize(
+        "urgency, risk, expected",
+        [
+            ("normal", "", "low"),
+            ("soon", "", "medium"),
+            ("urgent", "", "high"),
+            ("soon", "crisis", "crisis"),
+        ],
+    )
+    def test_risk_follows_the_urgency_unless_she_says(self, as_counselor, urgency, risk, expected):
+        as_counselor.post(URL, form(urgency=urgency, risk=risk))
+
+        assert Case.objects.unscoped().get().risk == expected
+
+    def test_risk_never_drops_on_an_existing_case(self, as_counselor, counselor):
+        case = make_case(make_client("さき"), assigned_to=counselor, risk="high")
+
+        as_counselor.post(URL, form(client=str(case.client_id), nickname="", risk="low"))
+
+        case.refresh_from_db()
+        assert case.risk == "high"
+
+    def test_her_record_can_be_restricted_at_intake(self, as_counselor, counselor):
+        as_counselor.post(URL, form(restricted="on"))
+
+        case = Case.objects.unscoped().get()
+        assert case.restricted
+        assert AuditEvent.objects.filter(
+            actor=counselor, object_id=str(case.pk), detail__restricted=[False, True]
+        ).exists()
+
+    def test_a_follow_up_in_the_past_is_refused(self, as_counselor):
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+
+        response = as_counselor.post(URL, form(follow_up_due=yesterday.isoformat()))
+
+        assert response.status_code == 400
+        assert "過去" in response.content.decode()
+        assert not Contact.objects.unscoped().exists()
