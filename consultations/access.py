@@ -25,7 +25,7 @@ from kokona.models import User
 from kokona.roles import NPO_STAFF, Role
 
 if TYPE_CHECKING:
-    from consultations.models import Case, Client
+    from consultations.models import Case, Client, Contact
 
 
 def sees_everything(user: User) -> bool:
@@ -99,3 +99,17 @@ def get_client_for_user(request: AuthenticatedHttpRequest, pk: int) -> "Client":
     if client is None:
         refuse(request, model, pk)
     return client
+
+
+def get_contact_for_user(request: AuthenticatedHttpRequest, pk: int) -> "Contact":
+    """One exchange (an anonymous one-off contact, too), if the user may see it; otherwise 404."""
+    model = apps.get_model("consultations", "Contact")
+    contact = (
+        model.objects.visible_to(request.user)
+        .select_related("client", "case", "channel", "counselor")
+        .filter(pk=pk)
+        .first()
+    )
+    if contact is None:
+        refuse(request, model, pk)
+    return contact

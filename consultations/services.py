@@ -284,6 +284,39 @@ def log_consultation(
     return logged
 
 
+@transaction.atomic
+def take_contact(contact: Contact, *, by: User) -> None:
+    """A counselor takes a new contact nobody has taken: she answers it. A contact on a case is
+    taken by taking its case."""
+    if contact.case_id is not None:
+        raise ValidationError(_("This contact belongs to a case: take the case."))
+    if contact.counselor_id is not None:
+        raise ValidationError(_("Someone has taken this contact already."))
+    Contact._base_manager.filter(pk=contact.pk).update(counselor=by)
+    contact.counselor = by
+    audit.record(Action.UPDATE, contact, by=by, detail={"fields": ["counselor"]})
+
+
+@transaction.atomic
+def join_contact(contact: Contact, client: Client, *, by: User) -> Case:
+    """An anonymous one-off contact turns out to be a woman we know (she wrote again): it joins
+    her open case as `by` may see it (a new one if none), and counts for her from now on.
+    `client` was fetched through `by`'s door."""
+    if contact.client_id is not None:
+        raise ValidationError(_("This contact is hers already."))
+    case = _open_case_for(
+        client,
+        by=by,
+        counselor=contact.counselor or by,
+        opened_on=timezone.localdate(contact.occurred_at),
+    )
+    Contact._base_manager.filter(pk=contact.pk).update(client=client, case=case)
+    contact.client, contact.case = client, case
+    Case._base_manager.filter(pk=case.pk).update(updated_at=timezone.now())
+    audit.record(Action.UPDATE, contact, by=by, detail={"fields": ["client", "case"]})
+    return case
+
+
 # --- cases -------------------------------------------------------------------------------------
 
 

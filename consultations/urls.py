@@ -1,15 +1,19 @@
 from django.urls import path
 
-from consultations.views import cases, clients, records
+from consultations.views import cases, clients, contacts, records
 
 app_name = "consultations"
 urlpatterns = [
     path("", records.home, name="home"),
     path("record/", records.record_contact, name="record"),
     path("clients/search/", records.client_search, name="client_search"),
+    path("clients/duplicates/", records.likely_duplicates, name="likely_duplicates"),
     path("clients/<int:pk>/", clients.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", clients.client_edit, name="client_edit"),
     path("clients/<int:pk>/export/", clients.client_export, name="client_export"),
+    path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/take/", contacts.contact_take, name="contact_take"),
+    path("contacts/<int:pk>/join/", contacts.contact_join, name="contact_join"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),

@@ -3,7 +3,13 @@ may set: a posted `assigned_to` or `restricted` that the form does not name chan
 
 from consultations.forms.cases import AssignForm, CaseFilterForm, CaseForm, StatusForm
 from consultations.forms.clients import ClientForm
-from consultations.forms.contacts import ANONYMOUS, NEW, ContactForm, QuickContactForm
+from consultations.forms.contacts import (
+    ANONYMOUS,
+    NEW,
+    ContactForm,
+    QuickContactForm,
+    guess_handle_kind,
+)
 from consultations.forms.referrals import ReferralForm
 from consultations.forms.support import ActivityForm
 
@@ -19,4 +25,5 @@ __all__ = [
     "QuickContactForm",
     "ReferralForm",
     "StatusForm",
+    "guess_handle_kind",
 ]

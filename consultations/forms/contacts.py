@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,22 @@ def handle_choices() -> list[tuple[str, str]]:
 
 
 NEW, ANONYMOUS = "new", "anonymous"
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"[0-9０-９+\-\s()（）－]{10,20}")
+_LINE_ID = re.compile(r"[A-Za-z0-9._\-]{4,20}")
+
+
+def guess_handle_kind(text: str) -> str | None:
+    """What a searched text looks like: an email, a phone number, a LINE ID, or a name (None)."""
+    text = text.strip()
+    if _EMAIL.fullmatch(text):
+        return "email"
+    if _PHONE.fullmatch(text) and sum(ch.isdigit() for ch in text) >= 10:
+        return "phone"
+    if _LINE_ID.fullmatch(text) and not text.isdigit():
+        return "line"
+    return None
 
 
 class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
@@ -156,6 +173,15 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.duplicates: list[Client] = []
+        # As she types a new woman's name or handle, women already known by it show at once.
+        live = {
+            "hx-post": reverse("consultations:likely_duplicates"),
+            "hx-trigger": "input changed delay:400ms",
+            "hx-target": "#duplicates",
+            "hx-include": "[name=nickname], [name=handle], [name=handle_kind], [name=client]:checked",
+        }
+        for name in ("nickname", "handle"):
+            self.fields[name].widget.attrs.update(live)
 
     def clean_client(self) -> str:
         value = self.cleaned_data["client"]

@@ -6,6 +6,7 @@ never her real name (README, "Security and privacy"). Reads go through `visible_
 (consultations.access).
 """
 
+import unicodedata
 from typing import cast
 
 import pghistory
@@ -118,6 +119,19 @@ class Client(Provenance):
 
     def handle(self, kind: str) -> str:
         return getattr(self, self.HANDLE_FIELDS[kind])
+
+    @property
+    def masked_handle(self) -> str:
+        """Enough of a handle to tell two women apart, not enough to reach her: …@docomo.ne.jp,
+        090-****-1234, LINE ha…"""
+        if self.email and "@" in self.email:
+            return "…@" + self.email.rsplit("@", 1)[1]
+        digits = "".join(ch for ch in unicodedata.normalize("NFKC", self.phone) if ch.isdigit())
+        if len(digits) >= 7:
+            return f"{digits[:3]}-****-{digits[-4:]}"
+        if self.line_id:
+            return f"LINE {self.line_id[:2]}…"
+        return ""
 
     def refresh_handle_hashes(self) -> None:
         """Recompute the lookup hashes from the handles; call before saving changed handles."""

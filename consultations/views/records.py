@@ -8,7 +8,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consultations import queries, services
 from consultations.access import get_client_for_user
-from consultations.forms import NEW, QuickContactForm
+from consultations.forms import NEW, QuickContactForm, guess_handle_kind
+from consultations.models import Client
+from kokona.crypto import HANDLE_KINDS
 from kokona.decorators import role_required
 from kokona.http import AuthenticatedHttpRequest
 from kokona.roles import NPO_STAFF, Role
@@ -37,8 +39,14 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     searching = "search" in request.POST
     chosen = request.POST.get("client", "")
+    data = request.POST.copy() if request.method == "POST" else None
+    query = request.POST.get("q", "").strip()
+    kind = guess_handle_kind(query) if searching else None
+    if data is not None and kind and not data.get("handle"):
+        # A LINE ID or a number typed into the search goes on into a new registration.
+        data["handle"], data["handle_kind"] = query, kind
     form = QuickContactForm(
-        request.POST or None,
+        data,
         user=user,
         chosen_client=get_client_for_user(request, int(chosen)) if chosen.isdigit() else None,
     )
@@ -54,11 +62,13 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
         if contact.case is not None:
             return redirect(contact.case)
         return redirect("consultations:home")
-    query = request.POST.get("q", "")
-    matches = queries.search_clients(user, query)
-    matches += [c for c in form.duplicates if c not in matches]
-    if form.chosen_client is not None and form.chosen_client not in matches:
-        matches.insert(0, form.chosen_client)
+    found = queries.search_clients(user, query)
+    # Her and the likely duplicates too, told apart like the search's own results.
+    wanted = [c.pk for c in (form.chosen_client, *form.duplicates) if c is not None]
+    missing = [pk for pk in wanted if pk not in {c.pk for c in found}]
+    if missing:
+        found += queries.tell_apart(Client.objects.visible_to(user).filter(pk__in=missing), user)
+    matches = sorted(found, key=lambda client: client != form.chosen_client)  # her first
     context = {
         "form": form,
         "query": query,
@@ -91,3 +101,19 @@ def client_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.POST.get("as") == "links":
         return render(request, "consultations/_client_links.html", context)
     return render(request, "consultations/_client_choices.html", context)
+
+
+@require_POST
+@role_required(*NPO_STAFF)
+def likely_duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """While she types a new woman's name or handle: women already known by it, among those the
+    counselor may see (a match hidden from her is told to a supervisor at registration only)."""
+    nickname = request.POST.get("nickname", "")
+    kind, handle = request.POST.get("handle_kind", ""), request.POST.get("handle", "").strip()
+    handles = {kind: handle} if kind in HANDLE_KINDS and handle else {}
+    found = services.likely_duplicates(nickname=nickname, handles=handles, user=request.user)
+    matches = queries.tell_apart(
+        Client.objects.visible_to(request.user).filter(pk__in=[c.pk for c in found]), request.user
+    )
+    context = {"matches": matches, "selected": request.POST.get("client", NEW)}
+    return render(request, "consultations/_duplicates.html", context)

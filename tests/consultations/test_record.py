@@ -1,6 +1,7 @@
 """相談を記録: the quick form, from a LINE message to a saved record."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from consultations.models import Case, Client, Contact, Referral
 from kokona.models import AuditEvent
-from tests.consultations.factories import agency, make_case, make_client, vocabulary
+from tests.consultations.factories import agency, make_case, make_client, make_contact, vocabulary
 
 URL = reverse("consultations:record")
 
@@ -333,3 +334,123 @@ class TestIntakeCapturesWhatMatters:
         assert response.status_code == 400
         assert "過去" in response.content.decode()
         assert not Contact.objects.unscoped().exists()
+
+
+class TestSearchTellsWomenApart:
+    def test_results_show_last_contact_case_status_counselor_and_a_masked_handle(
+        self, client_as, counselor
+    ):
+        hana = make_client("はな", email="hana@docomo.ne.jp")
+        make_contact(make_case(hana, assigned_to=counselor))
+        other = make_client("はな", phone="090-1234-5678")
+
+        html = (
+            client_as("counselor")
+            .post(
+                reverse("consultations:client_search"),
+                {"q": "はな"},
+                headers={"HX-Request": "true"},
+            )
+            .content.decode()
+        )
+
+        assert "…@docomo.ne.jp" in html and "090-****-5678" in html
+        assert "hana@docomo.ne.jp" not in html and "1234" not in html
+        assert "11月20日" in html or "2026年11月20日" in html  # her last contact
+        assert "受付" in html and str(counselor) in html
+        assert other.code in html
+
+    def test_the_search_stays_one_query_for_many_women(
+        self, client_as, counselor, django_assert_max_num_queries
+    ):
+        for i in range(12):
+            make_contact(make_case(make_client(f"はな{i}"), assigned_to=counselor))
+        client = client_as("counselor")
+
+        with django_assert_max_num_queries(12):
+            client.post(
+                reverse("consultations:client_search"),
+                {"q": "はな"},
+                headers={"HX-Request": "true"},
+            )
+
+    def test_duplicates_show_while_typing_and_hidden_women_never(self, client_as, counselor):
+        make_client("あやか", line_id="ayaka_77")
+        hidden = make_case(
+            make_client("あやか2", line_id="secret_1"), assigned_to=counselor, restricted=True
+        )
+
+        url = reverse("consultations:likely_duplicates")
+        seen = client_as("other_counselor").post(url, {"nickname": "あやか"}).content.decode()
+        by_handle = (
+            client_as("other_counselor")
+            .post(url, {"nickname": "", "handle_kind": "line", "handle": "secret_1"})
+            .content.decode()
+        )
+
+        assert "あやか" in seen and "すでに登録" in seen
+        assert hidden.client.code not in by_handle and "secret" not in by_handle
+
+    def test_a_line_id_searched_goes_on_into_the_new_registration(self, as_counselor):
+        response = as_counselor.post(URL, {"q": "yui_0321", "search": "1", "client": "new"})
+
+        html = response.content.decode()
+        assert 'value="yui_0321"' in html
+        assert re.search(r'name="handle_kind" value="line"[^>]*checked', html)
+
+
+class TestAnonymousContacts:
+    @pytest.fixture
+    def anonymous(self, db):
+        return make_contact(summary="名前は言いたくない")
+
+    def test_it_opens_from_the_home_page_and_is_audited(self, client_as, anonymous, counselor):
+        client = client_as("counselor")
+        url = reverse("consultations:contact_detail", args=[anonymous.pk])
+        assert url in client.get(reverse("consultations:home")).content.decode()
+
+        page = client.get(url)
+
+        assert page.status_code == 200 and "名前は言いたくない" in page.content.decode()
+        assert AuditEvent.objects.filter(
+            actor=counselor, action="view", object_id=str(anonymous.pk)
+        ).exists()
+
+    def test_a_counselor_takes_it(self, client_as, anonymous, counselor):
+        client_as("counselor").post(reverse("consultations:contact_take", args=[anonymous.pk]))
+
+        anonymous.refresh_from_db()
+        assert anonymous.counselor == counselor
+        again = client_as("other_counselor").post(
+            reverse("consultations:contact_take", args=[anonymous.pk])
+        )
+        anonymous.refresh_from_db()
+        assert again.status_code == 302 and anonymous.counselor == counselor
+
+    def test_it_joins_a_woman_when_she_writes_again(self, client_as, anonymous, counselor):
+        woman = make_client("みほ")
+        client = client_as("counselor")
+        url = reverse("consultations:contact_join", args=[anonymous.pk])
+
+        found = client.post(url, {"q": "みほ", "search": "1"})
+        response = client.post(url, {"client": str(woman.pk)})
+
+        assert woman.code in found.content.decode()
+        anonymous.refresh_from_db()
+        assert anonymous.client == woman and anonymous.case is not None
+        assert response["Location"] == anonymous.case.get_absolute_url()
+        assert anonymous.case.assigned_to == counselor
+
+    def test_it_never_joins_a_woman_hidden_from_the_counselor(
+        self, client_as, anonymous, counselor
+    ):
+        hidden = make_case(make_client("りさ"), assigned_to=counselor, restricted=True)
+
+        response = client_as("other_counselor").post(
+            reverse("consultations:contact_join", args=[anonymous.pk]),
+            {"client": str(hidden.client_id)},
+        )
+
+        assert response.status_code == 404
+        anonymous.refresh_from_db()
+        assert anonymous.client is None
