@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -264,3 +265,20 @@ def access_log(case: Case) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("-at", "-id")
     )
+
+
+def what_changed(event: AuditEvent) -> str:
+    """The fields an audited change touched, by their Japanese names (never their values):
+    「リスク、次回連絡日」. Empty for a read."""
+    model = {Case._meta.label_lower: Case, Client._meta.label_lower: Client}.get(event.object_type)
+    detail = event.detail or {}
+    names = list(detail.get("fields", []))
+    names += [key for key in ("status", "assigned_to", "restricted") if key in detail]
+    labels = []
+    for name in dict.fromkeys(names):
+        try:
+            field = model._meta.get_field(name) if model else None
+            labels.append(str(getattr(field, "verbose_name", name)))
+        except FieldDoesNotExist:
+            labels.append(name)
+    return "、".join(labels)

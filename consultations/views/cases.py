@@ -231,5 +231,7 @@ def case_access_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
     audit.record(Action.VIEW, case, by=request.user, detail={"page": "access-log"})
     page = page_of(queries.access_log(case), request.GET.get("page"))
+    for event in page:
+        event.what_changed = queries.what_changed(event)
     context = {"case": case, "page": page, "case_type": Case._meta.label_lower}
     return render(request, "consultations/access_log.html", context)

@@ -463,3 +463,20 @@ class TestOutcomesAndHandovers:
         assert "担当者の休暇のため" in page
         home = client_as("other_counselor").get(reverse("consultations:home")).content.decode()
         assert "引き継がれたケース" in home and case.get_absolute_url() in home
+
+
+def test_the_access_log_names_what_changed_never_the_values(client_as, case, supervisor):
+    client_as("counselor").post(
+        reverse("consultations:case_edit", args=[case.pk]),
+        {"risk": "high", "follow_up_due": in_days(5).isoformat(), "version": 1},
+    )
+
+    page = (
+        client_as("supervisor")
+        .get(reverse("consultations:case_access_log", args=[case.pk]))
+        .content.decode()
+    )
+
+    assert "リスク" in page
+    assert "表は横にスクロールできます。" in page
+    assert 'role="region"' in page
