@@ -16,9 +16,11 @@ from consultations.models import (
     AgeBand,
     Agency,
     Case,
+    CaseAssignment,
     CaseStatusChange,
     Channel,
     Client,
+    ClosingReason,
     ConcernCategory,
     Contact,
     Referral,
@@ -223,9 +225,13 @@ def _story(
             notes="本人の同意を得て、相談の概要を伝えた。",
             created_by=counselor,
         )
+    resolved = ClosingReason.objects.get(code="resolved")
     endings = {
         "referred": ("つなぎ先で支援が始まった", {}),
-        "closed": (CLOSING_REASON, {"closed_on": last, "closing_reason": CLOSING_REASON}),
+        "closed": (
+            CLOSING_REASON,
+            {"closed_on": last, "closing_reason": CLOSING_REASON, "closing_category": resolved},
+        ),
     }
     if status in endings:
         reason, fields = endings[status]
@@ -235,6 +241,7 @@ def _story(
             from_status="supporting" if contacts > 1 else "received",
             to_status=status,
             reason=reason,
+            outcome=fields.get("closing_category"),
             changed_by=counselor,
             changed_at=_at(last, 12),
         )
@@ -315,6 +322,15 @@ def _seed(counselors: list[User]) -> bool:
         Case.objects.unscoped().filter(pk=case.pk).update(
             follow_up_due=today + dt.timedelta(days=[-3, -1, 0, 2, 6, 14][i])
         )
+    # The last of them came over from the other counselor two days ago.
+    CaseAssignment.objects.create(
+        case=case,
+        from_user=second,
+        to_user=main,
+        reason="担当者の休暇中の引き継ぎ",
+        changed_by=second,
+        changed_at=timezone.now() - dt.timedelta(days=2),
+    )
     untaken = _story(
         vocab,
         Woman("LINEのBさん", "20s", ("isolation",), "line"),
