@@ -50,6 +50,29 @@
       }
     });
 
+    // 主訴: offer only the concerns ticked above (the whole list stays without JavaScript).
+    document.querySelectorAll("[data-main-concern]").forEach(function (box) {
+      var form = box.closest("form");
+      function sync() {
+        var ticked = {};
+        form.querySelectorAll('input[name="categories"]:checked').forEach(function (input) {
+          ticked[input.value] = true;
+        });
+        var any = false;
+        box.querySelectorAll('input[name="primary_concern"]').forEach(function (radio) {
+          var shown = !!ticked[radio.value];
+          radio.closest("label").hidden = !shown;
+          if (!shown) radio.checked = false;
+          any = any || shown;
+        });
+        box.hidden = !any;
+      }
+      form.addEventListener("change", function (event) {
+        if (event.target.name === "categories") sync();
+      });
+      sync();
+    });
+
     var keepAliveUrl = document.body.getAttribute("data-keep-alive-url");
     if (keepAliveUrl) {
       window.setInterval(function () {
