@@ -7,6 +7,7 @@ pages come alive. Everything is fixed: the same data on every machine.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -226,7 +227,7 @@ def _story(
             created_by=counselor,
         )
     resolved = ClosingReason.objects.get(code="resolved")
-    endings = {
+    endings: dict[str, tuple[str, dict[str, Any]]] = {
         "referred": ("つなぎ先で支援が始まった", {}),
         "closed": (
             CLOSING_REASON,

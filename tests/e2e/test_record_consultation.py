@@ -34,7 +34,7 @@ def test_a_line_consultation_from_a_phone(page: Page, site, counselor, csp_viola
     expect(page.get_by_role("heading", name="相談を記録")).to_be_visible()
     page.get_by_label("呼び名", exact=True).fill("ゆい")
     page.locator("#id_channel label.chip", has_text="LINE").click()
-    page.locator("label.chip", has_text="孤独・孤立").click()
+    page.locator("#id_categories label.chip", has_text="孤独・孤立").click()
     page.get_by_label("相談の内容").fill("夜になると不安で眠れない。話を聞いてほしい。")
     page.get_by_label("次の対応").fill("明日の夜にもう一度連絡する")
     shoot("record-phone")
