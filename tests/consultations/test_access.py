@@ -102,7 +102,12 @@ MATRIX = [
         lambda c, b: reverse("consultations:case_access_log", args=[c.pk]),
         {"counselor": "forbidden", "other_counselor": "forbidden", "supervisor": "ok"},
     ),
-    ("client page", "get", lambda c, b: c.client.get_absolute_url(), RESTRICTED),
+    (
+        "client page",
+        "get",
+        lambda c, b: reverse("consultations:client_detail", args=[c.client_id]),
+        RESTRICTED,
+    ),
     (
         "client edit",
         "get",
