@@ -61,6 +61,8 @@ REFERENCE_DATA = [
     ("reports.migrations.0003_supervisors_edit_targets", "grant"),
     ("consultations.migrations.0002_vocabularies", "add_vocabularies"),
     ("consultations.migrations.0003_role_permissions", "grant"),
+    ("supplies.migrations.0002_vocabularies", "add_vocabularies"),
+    ("supplies.migrations.0003_role_permissions", "grant"),
 ]
 
 
