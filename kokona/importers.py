@@ -172,7 +172,7 @@ class ImportCommand(BaseCommand):
                 )
             raise CommandError(
                 _("No %(roles)s or superuser has the username 「%(username)s」.")
-                % {"roles": "、".join(str(role.label) for role in roles), "username": username}
+                % {"roles": "・".join(str(role.label) for role in roles), "username": username}
             )
         try:
             data = file.read_bytes()
