@@ -12,7 +12,7 @@ from import_export.admin import ExportMixin
 
 from kokona import audit
 from kokona.vocabularies import VocabularyAdmin
-from supplies.exports import SafeCSV, SafeXLSX, PlacementResource, SiteResource
+from supplies.exports import PlacementResource, SafeCSV, SafeXLSX, SiteResource
 from supplies.models import (
     Area,
     Item,

@@ -12,6 +12,7 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -109,7 +110,7 @@ def _restock_visits(
                 book.add(entry, item, site, Kind.DELIVERY, fill, day)
 
 
-def _sites(vocab: dict[str, dict[str, object]], by: User) -> list[Site]:
+def _sites(vocab: dict[str, dict[str, Any]], by: User) -> list[Site]:
     rows = [(*city, index) for index, city in enumerate(demo_sites.CITY)]
     rows += [
         (name, "school_nurse", level, area, False, index + len(demo_sites.CITY))
@@ -140,7 +141,7 @@ def _sites(vocab: dict[str, dict[str, object]], by: User) -> list[Site]:
     return Site.objects.bulk_create(sites)
 
 
-def _placements(vocab: dict[str, dict[str, object]], sites: list[Site], by: User) -> None:
+def _placements(vocab: dict[str, dict[str, Any]], sites: list[Site], by: User) -> None:
     akan = next(site for site in sites if site.name == "阿寒町行政センター")
     OutreachPlacement.objects.bulk_create(
         OutreachPlacement(
@@ -228,7 +229,7 @@ def seed(users: dict[str, User]) -> str | None:
     if Site.objects.exists():
         return None
     manager, counselor = users["kyoten"], users["soudan"]
-    vocab: dict[str, dict[str, object]] = {
+    vocab: dict[str, dict[str, Any]] = {
         "category": {c.code: c for c in SiteCategory.objects.all()},
         "level": {lv.code: lv for lv in SchoolLevel.objects.all()},
         "area": {a.code: a for a in Area.objects.all()},

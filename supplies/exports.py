@@ -122,7 +122,7 @@ class SiteResource(resources.ModelResource):
 
 
 def _verbose(name: str) -> Any:
-    return OutreachPlacement._meta.get_field(name).verbose_name
+    return getattr(OutreachPlacement._meta.get_field(name), "verbose_name", name)
 
 
 def _placement_field(name: str, attribute: str | None = None, **kwargs: Any) -> fields.Field:

@@ -15,10 +15,9 @@ from supplies.models.ledger import Source
 NO_WOMAN = _("Never anything about a woman.")
 
 
-def not_in_future(day: dt.date) -> dt.date:
+def not_in_future(day: dt.date) -> None:
     if day > timezone.localdate():
         raise forms.ValidationError(_("The date is in the future."))
-    return day
 
 
 def date_field(label: Any = None) -> forms.DateField:

@@ -80,7 +80,10 @@ class Change:
     @property
     def labels(self) -> list[str]:
         """The changed fields as the preview names them."""
-        return [str(Site._meta.get_field(name).verbose_name) for name in sorted(self.fields)]
+        return [
+            str(getattr(Site._meta.get_field(name), "verbose_name", name))
+            for name in sorted(self.fields)
+        ]
 
 
 @dataclass

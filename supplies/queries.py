@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supplies.models import Item, OutreachPlacement, Site, StockMovement
-from supplies.models.ledger import Kind
+from supplies.models.ledger import Kind, StockMovementQuerySet
 
 # The restock round suggests enough for COVER_DAYS at the pace of the last WINDOW_DAYS.
 WINDOW_DAYS = 90
@@ -68,8 +68,8 @@ def filtered_sites(filters: dict[str, Any], today: dt.date | None = None) -> Que
     elif status == Site.Status.NOT_STARTED:
         sites = sites.filter(started_on__gt=today)
     if filters.get("needs_restock"):
-        sites = sites.filter(needs_restock=True)
-    return sites.order_by("-needs_restock", "name")
+        sites = sites.filter(Q(needs_restock=True))
+    return sites.order_by(F("needs_restock").desc(), "name")
 
 
 @dataclass
@@ -78,7 +78,7 @@ class StockLine:
     stock: int
 
 
-def stock_lines(movements: QuerySet[StockMovement], items: list[Item]) -> list[StockLine]:
+def stock_lines(movements: StockMovementQuerySet, items: list[Item]) -> list[StockLine]:
     """Every item in use, and any other with stock left, beside its stock."""
     stock = movements.by_item()
     return [
@@ -104,9 +104,9 @@ class Home:
 
 def home(today: dt.date | None = None) -> Home:
     today = today or timezone.localdate()
-    flagged = sites_with_stock(today).filter(needs_restock=True)
+    flagged = sites_with_stock(today).filter(Q(needs_restock=True))
     return Home(
-        needs_restock=list(flagged.order_by("product_stock", "name")[:10]),
+        needs_restock=list(flagged.order_by(F("product_stock").asc(), "name")[:10]),
         needs_restock_count=flagged.count(),
         store=stock_lines(StockMovement.objects.at(None), all_items()),
         recent=list(recent_movements()[:10]),

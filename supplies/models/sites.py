@@ -225,4 +225,8 @@ class OutreachPlacement(Provenance):
     @property
     def materials(self) -> list[str]:
         fields = ("cards", "poster", "flyers")
-        return [str(self._meta.get_field(f).verbose_name) for f in fields if getattr(self, f)]
+        return [
+            str(getattr(self._meta.get_field(f), "verbose_name", f))
+            for f in fields
+            if getattr(self, f)
+        ]

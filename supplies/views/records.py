@@ -1,6 +1,8 @@
 """Saving a site or a placement from its form: created, or changed only if nobody saved it in
 between (kokona.locking), with its audit event, in one transaction."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.db import models, transaction
 from django.forms import ModelForm
@@ -12,7 +14,7 @@ from kokona.locking import VersionConflict, save_versioned
 from kokona.models import User
 
 
-def save_record(form: ModelForm, *, by: User) -> models.Model:
+def save_record[M: models.Model](form: ModelForm[M], *, by: User) -> M:
     """Create the form's record, or update the fields it changed; raise VersionConflict when
     someone else saved since the form was opened."""
     record = form.instance
@@ -30,7 +32,7 @@ def save_record(form: ModelForm, *, by: User) -> models.Model:
     return record
 
 
-def conflict(request: HttpRequest, form: ModelForm) -> ModelForm:
+def conflict[F: ModelForm[Any]](request: HttpRequest, form: F) -> F:
     """The same form, as posted, on the version someone else saved meanwhile."""
     messages.error(
         request,

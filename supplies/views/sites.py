@@ -60,11 +60,10 @@ def site_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_required(*MANAGERS)
 def site_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SiteForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            site = save_record(form, by=request.user)
-            messages.success(request, _("The site was added."))
-            return redirect(site)
+    if request.method == "POST" and form.is_valid():
+        site = save_record(form, by=request.user)
+        messages.success(request, _("The site was added."))
+        return redirect(site)
     status = 400 if form.errors else 200
     return render(request, "supplies/site_edit.html", {"form": form}, status=status)
 

@@ -13,7 +13,9 @@ def item(code: str = "napkin_day") -> Item:
     return Item.objects.get(code=code)
 
 
-def make_site(name: str = "釧路市 こども支援課", *, category: str = "city_section", **fields) -> Site:
+def make_site(
+    name: str = "釧路市 こども支援課", *, category: str = "city_section", **fields
+) -> Site:
     level = fields.pop("school_level", None)
     area = fields.pop("area", None)
     fields.setdefault("started_on", dt.date(2021, 4, 1))
@@ -33,9 +35,7 @@ def make_placement(name: str = "セイコーマート 釧路北大通店", **fie
 
 
 def stock_store(by: User, quantity: int = 100, code: str = "napkin_day", on: dt.date = DAY):
-    return services.receive(
-        item=item(code), quantity=quantity, source="purchase", on=on, by=by
-    )
+    return services.receive(item=item(code), quantity=quantity, source="purchase", on=on, by=by)
 
 
 def deliver(site: Site, by: User, quantity: int, code: str = "napkin_day", on: dt.date = DAY):

@@ -22,13 +22,18 @@ def world(site_manager):
     [row, _] = deliver(site, site_manager, 5)
     placement = make_placement(site=site)
     batch = ImportBatch.objects.create(
-        kind="sites", filename="sites.csv", content="name,category,started_on\n新しい場所,その他,2021-04-01\n".encode().hex(), uploaded_by=site_manager
+        kind="sites",
+        filename="sites.csv",
+        content="name,category,started_on\n新しい場所,その他,2021-04-01\n".encode().hex(),
+        uploaded_by=site_manager,
     )
     return {"site": site, "entry": row.entry, "placement": placement, "batch": batch}
 
 
 def url(name, *args):
-    return lambda w: reverse(name, args=[w[a] if isinstance(a, str) and a in w else a for a in args])
+    return lambda w: reverse(
+        name, args=[w[a] if isinstance(a, str) and a in w else a for a in args]
+    )
 
 
 # (name, method, url builder, who gets through). Everyone else: anonymous → sign in, 403.
@@ -36,20 +41,50 @@ MATRIX = [
     ("home", "get", url("supplies:home"), MANAGERS),
     ("round", "get", url("supplies:round"), MANAGERS),
     ("movements", "get", url("supplies:movement_list"), MANAGERS),
-    ("correct form", "get", lambda w: reverse("supplies:reverse_entry", args=[w["entry"]]), MANAGERS),
-    ("correct post", "post", lambda w: reverse("supplies:reverse_entry", args=[w["entry"]]), MANAGERS),
+    (
+        "correct form",
+        "get",
+        lambda w: reverse("supplies:reverse_entry", args=[w["entry"]]),
+        MANAGERS,
+    ),
+    (
+        "correct post",
+        "post",
+        lambda w: reverse("supplies:reverse_entry", args=[w["entry"]]),
+        MANAGERS,
+    ),
     ("site list", "get", url("supplies:site_list"), READERS),
     ("site page", "get", lambda w: w["site"].get_absolute_url(), READERS),
     ("site add form", "get", url("supplies:site_create"), MANAGERS),
     ("site add post", "post", url("supplies:site_create"), MANAGERS),
-    ("site edit form", "get", lambda w: reverse("supplies:site_edit", args=[w["site"].pk]), MANAGERS),
-    ("site edit post", "post", lambda w: reverse("supplies:site_edit", args=[w["site"].pk]), MANAGERS),
+    (
+        "site edit form",
+        "get",
+        lambda w: reverse("supplies:site_edit", args=[w["site"].pk]),
+        MANAGERS,
+    ),
+    (
+        "site edit post",
+        "post",
+        lambda w: reverse("supplies:site_edit", args=[w["site"].pk]),
+        MANAGERS,
+    ),
     ("site csv", "get", lambda w: reverse("supplies:site_export", args=["csv"]), MANAGERS),
     ("site xlsx", "get", lambda w: reverse("supplies:site_export", args=["xlsx"]), MANAGERS),
     ("restock form", "get", lambda w: reverse("supplies:restock", args=[w["site"].pk]), MANAGERS),
     ("restock post", "post", lambda w: reverse("supplies:restock", args=[w["site"].pk]), MANAGERS),
-    ("stock-take form", "get", lambda w: reverse("supplies:site_stock_take", args=[w["site"].pk]), MANAGERS),
-    ("stock-take post", "post", lambda w: reverse("supplies:site_stock_take", args=[w["site"].pk]), MANAGERS),
+    (
+        "stock-take form",
+        "get",
+        lambda w: reverse("supplies:site_stock_take", args=[w["site"].pk]),
+        MANAGERS,
+    ),
+    (
+        "stock-take post",
+        "post",
+        lambda w: reverse("supplies:site_stock_take", args=[w["site"].pk]),
+        MANAGERS,
+    ),
     ("store stock-take", "get", url("supplies:store_stock_take"), MANAGERS),
     ("store stock-take post", "post", url("supplies:store_stock_take"), MANAGERS),
     ("hand-out form", "get", url("supplies:hand_out"), READERS),
@@ -62,10 +97,30 @@ MATRIX = [
     ("placement add", "get", url("supplies:placement_create"), MANAGERS),
     ("placement add post", "post", url("supplies:placement_create"), MANAGERS),
     ("placement page", "get", lambda w: w["placement"].get_absolute_url(), MANAGERS),
-    ("placement edit", "get", lambda w: reverse("supplies:placement_edit", args=[w["placement"].pk]), MANAGERS),
-    ("placement edit post", "post", lambda w: reverse("supplies:placement_edit", args=[w["placement"].pk]), MANAGERS),
-    ("placement csv", "get", lambda w: reverse("supplies:placement_export", args=["csv"]), MANAGERS),
-    ("placement xlsx", "get", lambda w: reverse("supplies:placement_export", args=["xlsx"]), MANAGERS),
+    (
+        "placement edit",
+        "get",
+        lambda w: reverse("supplies:placement_edit", args=[w["placement"].pk]),
+        MANAGERS,
+    ),
+    (
+        "placement edit post",
+        "post",
+        lambda w: reverse("supplies:placement_edit", args=[w["placement"].pk]),
+        MANAGERS,
+    ),
+    (
+        "placement csv",
+        "get",
+        lambda w: reverse("supplies:placement_export", args=["csv"]),
+        MANAGERS,
+    ),
+    (
+        "placement xlsx",
+        "get",
+        lambda w: reverse("supplies:placement_export", args=["xlsx"]),
+        MANAGERS,
+    ),
     ("import form", "get", lambda w: reverse("import_upload", args=["sites"]), MANAGERS),
     ("import upload", "post", lambda w: reverse("import_upload", args=["sites"]), MANAGERS),
 ]

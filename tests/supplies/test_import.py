@@ -98,7 +98,7 @@ def test_a_changed_cell_updates_that_site_in_place(tmp_path, site_manager):
 
 
 def test_a_file_the_export_wrote_comes_back_unchanged(tmp_path, site_manager):
-    make_site("=HYPERLINK(\"x\")", area="central", restock_threshold=7, phone="0154-00-0000")
+    make_site('=HYPERLINK("x")', area="central", restock_threshold=7, phone="0154-00-0000")
     make_site("釧路市立 鳥取小学校", category="school_nurse", school_level="elementary")
     content, _, _ = exports.write(exports.SiteResource, Site.objects.all(), "csv", by=site_manager)
     path = tmp_path / "export.csv"

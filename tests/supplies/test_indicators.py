@@ -27,7 +27,9 @@ FY2021_FIRST, FY2021_LAST = dt.date(2021, 4, 1), dt.date(2022, 3, 31)
         (dt.date(2020, 4, 1), dt.date(2023, 3, 31), True),  # ran across it
     ],
 )
-def test_distribution_sites_counts_a_site_active_at_any_time_in_the_year(db, started, ended, counted):
+def test_distribution_sites_counts_a_site_active_at_any_time_in_the_year(
+    db, started, ended, counted
+):
     make_site(started_on=started, ended_on=ended)
 
     assert distribution_sites(2021) == (1 if counted else 0)

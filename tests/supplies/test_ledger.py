@@ -46,7 +46,10 @@ def test_a_delivery_moves_packs_from_the_store_to_the_site_in_one_entry(site, si
 
     assert [(row.site, row.quantity) for row in rows] == [(None, -6), (site, 6)]
     assert len({row.entry for row in rows}) == 1
-    assert AuditEvent.objects.filter(action="create", object_type="supplies.stockmovement").count() == 3
+    assert (
+        AuditEvent.objects.filter(action="create", object_type="supplies.stockmovement").count()
+        == 3
+    )
 
 
 def test_taking_more_than_there_is_is_refused_in_japanese_and_writes_nothing(site, site_manager):
@@ -69,7 +72,10 @@ def test_the_database_refuses_a_negative_stock_whoever_writes(site, site_manager
 
     with pytest.raises(IntegrityError, match="below zero"), transaction.atomic():
         StockMovement.objects.create(
-            item=item(), kind="handout", quantity=-4, entry="00000000-0000-4000-8000-000000000001",
+            item=item(),
+            kind="handout",
+            quantity=-4,
+            entry="00000000-0000-4000-8000-000000000001",
             created_by=site_manager,
         )
     assert stock(None) == 3
@@ -163,9 +169,12 @@ class TestNothingWrittenChanges:
             "UPDATE supplies_stockmovement SET quantity = 1000 WHERE id = %s",
             "DELETE FROM supplies_stockmovement WHERE id = %s",
         ]:
-            with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(sql, [row.pk])
+            with (
+                pytest.raises(DatabaseError, match="permission denied"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql, [row.pk])
         with pytest.raises(DatabaseError), transaction.atomic():
             StockMovement.objects.filter(pk=row.pk).update(quantity=1000)
         assert stock(None) == 10
@@ -179,9 +188,12 @@ class TestNothingWrittenChanges:
                 "UPDATE supplies_stockmovement SET quantity = 1000 WHERE id = %s",
                 "DELETE FROM supplies_stockmovement WHERE id = %s",
             ]:
-                with pytest.raises(DatabaseError, match="append_only"), transaction.atomic():
-                    with connection.cursor() as cursor:
-                        cursor.execute(sql, [row.pk])
+                with (
+                    pytest.raises(DatabaseError, match="append_only"),
+                    transaction.atomic(),
+                    connection.cursor() as cursor,
+                ):
+                    cursor.execute(sql, [row.pk])
         assert stock(None) == 10
 
     def test_the_ledger_is_an_append_only_table_for_the_grants(self):
@@ -197,14 +209,24 @@ class TestNothingWrittenChanges:
                 "SELECT has_table_privilege(current_user, 'supplies_stockmovement', p)"
                 " FROM unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE','TRUNCATE']) AS p"
             )
-            assert [granted for (granted,) in cursor.fetchall()] == [True, True, False, False, False]
+            assert [granted for (granted,) in cursor.fetchall()] == [
+                True,
+                True,
+                False,
+                False,
+                False,
+            ]
 
 
 def test_a_movement_points_at_no_woman():
     from supplies.models import Site
 
     for model in (StockMovement, Site):
-        related = {f.related_model._meta.app_label for f in model._meta.get_fields() if f.is_relation and f.related_model}
+        related = {
+            f.related_model._meta.app_label
+            for f in model._meta.get_fields()
+            if f.is_relation and f.related_model
+        }
         assert "consultations" not in related
 
 
@@ -214,7 +236,12 @@ def test_receipts_keep_their_source_and_sites_cannot_receive(site, site_manager)
 
     with pytest.raises(IntegrityError), transaction.atomic():
         StockMovement.objects.create(
-            item=item(), site=site, kind="receipt", source="donation", quantity=5,
-            entry="00000000-0000-4000-8000-000000000002", created_by=site_manager,
+            item=item(),
+            site=site,
+            kind="receipt",
+            source="donation",
+            quantity=5,
+            entry="00000000-0000-4000-8000-000000000002",
+            created_by=site_manager,
             moved_on=dt.date(2021, 6, 2),
         )

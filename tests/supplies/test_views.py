@@ -50,7 +50,10 @@ class TestRestock:
 
         assert response.status_code == 400
         html = response.content.decode()
-        assert "「NPOの倉庫」のナプキン(昼用)は20パックしかないため、50パックは記録できません。" in html
+        assert (
+            "「NPOの倉庫」のナプキン(昼用)は20パックしかないため、50パックは記録できません。"
+            in html
+        )
         assert StockMovement.objects.count() == before
 
     def test_an_empty_form_or_a_future_date_is_refused(self, client_as, site):
@@ -107,8 +110,13 @@ def test_a_receipt_and_a_disposal_at_the_store(client_as, site_manager):
     client = client_as("site_manager")
     client.post(
         reverse("supplies:receive"),
-        {"item": item().pk, "quantity": "120", "source": "donation", "moved_on": "2021-07-01",
-         "note": "市内企業から"},
+        {
+            "item": item().pk,
+            "quantity": "120",
+            "source": "donation",
+            "moved_on": "2021-07-01",
+            "note": "市内企業から",
+        },
     )
     refused = client.post(
         reverse("supplies:dispose"),
@@ -143,9 +151,9 @@ class TestSites:
     def test_adding_a_school_needs_its_level(self, client_as, site_manager):
         data = {
             "name": "釧路市立 春採中学校",
-            "category": Site._meta.get_field("category").related_model.objects.get(
-                code="school_nurse"
-            ).pk,
+            "category": Site._meta.get_field("category")
+            .related_model.objects.get(code="school_nurse")
+            .pk,
             "started_on": "2021-06-01",
             "restock_threshold": "4",
         }
@@ -183,7 +191,9 @@ class TestSites:
         site.refresh_from_db()
         assert (site.phone, site.ended_on, site.version) == ("0154-11-1111", None, 2)
 
-    def test_the_list_flags_what_needs_restocking_and_since_when(self, client_as, site, site_manager):
+    def test_the_list_flags_what_needs_restocking_and_since_when(
+        self, client_as, site, site_manager
+    ):
         full = make_site("釧路公立大学", category="school_nurse", school_level="university")
         stock_store(site_manager, 20)
         deliver(full, site_manager, 20)
@@ -278,7 +288,7 @@ class TestRound:
 
 
 class TestExports:
-    NAMES = ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tタブ", "\r改行"]
+    NAMES = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tタブ", "\r改行"]
 
     @pytest.fixture
     def risky(self, db):
@@ -313,7 +323,7 @@ class TestExports:
         client = client_as("supervisor")
         url = reverse("admin:supplies_site_export")
         page = client.get(url).content.decode()
-        chosen = {name: "on" for name in re.findall(r'name="(siteresource_[^"]+)"', page)}
+        chosen = dict.fromkeys(re.findall(r'name="(siteresource_[^"]+)"', page), "on")
 
         response = client.post(url, {"format": "0", "resource": "0", **chosen})
 
@@ -326,9 +336,7 @@ class TestExports:
     def test_placements_export_too(self, client_as, db):
         OutreachPlacement.objects.create(kind="other", name="=cmd", placed_on=DAY, poster=True)
 
-        response = client_as("site_manager").get(
-            reverse("supplies:placement_export", args=["csv"])
-        )
+        response = client_as("site_manager").get(reverse("supplies:placement_export", args=["csv"]))
 
         content = response.content.decode("utf-8")
         assert "'=cmd" in content and "その他" in content and "はい" in content
