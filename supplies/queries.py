@@ -109,7 +109,8 @@ def home(today: dt.date | None = None) -> Home:
         needs_restock=list(flagged.order_by(F("product_stock").asc(), "name")[:10]),
         needs_restock_count=flagged.count(),
         store=stock_lines(StockMovement.objects.at(None), all_items()),
-        recent=list(recent_movements()[:10]),
+        # A delivery once, as the site received it: its leg out of the store adds nothing here.
+        recent=list(recent_movements().exclude(kind=Kind.DELIVERY, site__isnull=True)[:10]),
         active_sites=Site.objects.active_on(today).count(),
         active_placements=OutreachPlacement.objects.active_on(today).count(),
     )

@@ -109,9 +109,6 @@ class StockMovementQuerySet(models.QuerySet["StockMovement"]):
     def handouts(self) -> Self:
         return self.filter(kind=Kind.HANDOUT)
 
-    def not_reversed(self) -> Self:
-        return self.filter(reverses__isnull=True, reversal__isnull=True)
-
 
 class StockMovement(models.Model):
     """One change of stock of one item at one location, written once and kept for good."""
