@@ -58,8 +58,10 @@ class Importer(ABC):
     done_label: ClassVar[str | Promise]
     # Shown above the file field, when the file may hold something people must not put there.
     warning: ClassVar[str | Promise | None] = None
-    # Who uploads on the web page; the command takes any of NPO_STAFF, or a superuser.
+    # Who uploads on the web page.
     uploaders: ClassVar[tuple[Role, ...]] = (Role.SUPERVISOR,)
+    # Whom the command records an import under (`--as`), besides a superuser.
+    command_roles: ClassVar[tuple[Role, ...]] = NPO_STAFF
 
     @abstractmethod
     def plan(self, data: bytes, *, by: User) -> Plan:
@@ -122,9 +124,10 @@ def refusal_lines(refused: ImportRefused) -> list[str]:
 class ImportCommand(BaseCommand):
     """`manage.py import_<name> FILE --as USERNAME`: all of the file, or nothing.
 
-    The records say who brought them in: the audit trail names a person, not "a script". She is
-    a counselor or supervisor (imports go through her access door), or a superuser, so that a
-    fresh install with only `createsuperuser` can import.
+    The records say who brought them in: the audit trail names a person, not "a script". She
+    holds one of the importer's `command_roles` (a counselor or supervisor for most: imports go
+    through her access door), or is a superuser, so that a fresh install with only
+    `createsuperuser` can import.
     """
 
     importer_name: ClassVar[str]
@@ -156,14 +159,20 @@ class ImportCommand(BaseCommand):
         )
 
     def handle(self, *args: object, file: Path, username: str, **options: object) -> None:
+        roles = self.importer.command_roles
         by = (
             User.objects.filter(is_active=True, username=username)
-            .filter(Q(is_superuser=True) | Q(groups__name__in=NPO_STAFF))
+            .filter(Q(is_superuser=True) | Q(groups__name__in=roles))
             .first()
         )
         if by is None:
+            if set(roles) == set(NPO_STAFF):
+                raise CommandError(
+                    _("No counselor, supervisor or superuser has the username 「%s」.") % username
+                )
             raise CommandError(
-                _("No counselor, supervisor or superuser has the username 「%s」.") % username
+                _("No %(roles)s or superuser has the username 「%(username)s」.")
+                % {"roles": "・".join(str(role.label) for role in roles), "username": username}
             )
         try:
             data = file.read_bytes()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "pghistory",
     "django_htmx",
     "django_tasks_db",
+    "import_export",
     "kokona",
     "consultations",
     "supplies",

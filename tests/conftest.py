@@ -62,6 +62,8 @@ REFERENCE_DATA = [
     ("consultations.migrations.0002_vocabularies", "add_vocabularies"),
     ("consultations.migrations.0003_role_permissions", "grant"),
     ("consultations.migrations.0013_closing_reasons_vocabulary", "add_closing_reasons"),
+    ("supplies.migrations.0002_vocabularies", "add_vocabularies"),
+    ("supplies.migrations.0003_role_permissions", "grant"),
 ]
 
 

@@ -1,0 +1,141 @@
+"""The 74 sites of 令和3年度 for the demo: Kushiro's city sections, centres and school nurse rooms
+as the project's report lists them (the project planned 70 and ran 74), and the cards in
+convenience stores and supermarkets of 令和4年度. Names are Kushiro's; the details are made up.
+"""
+
+import datetime as dt
+
+# The first products went out in June 2021; a few places joined during the year.
+FIRST_DAY = dt.date(2021, 6, 1)
+
+# (name, category code, school level code or "", area code, has a consultation desk)
+CITY = [
+    ("釧路市 こども支援課", "city_section", "", "central", True),
+    ("釧路市 こども育成課", "city_section", "", "central", False),
+    ("釧路市 健康推進課", "city_section", "", "central", True),
+    ("釧路市 生活福祉事務所", "city_section", "", "central", True),
+    ("釧路市 障がい福祉課", "city_section", "", "central", True),
+    ("釧路市 市民協働推進課", "city_section", "", "central", False),
+    ("釧路市 介護高齢課", "city_section", "", "central", False),
+    ("釧路市 国民健康保険課", "city_section", "", "central", False),
+    ("釧路市 市民課", "city_section", "", "central", False),
+    ("釧路市 福祉部 福祉総務課", "city_section", "", "central", True),
+    ("阿寒町行政センター", "administrative_center", "", "akan", True),
+    ("阿寒町行政センター 阿寒湖温泉支所", "administrative_center", "", "akan", False),
+    ("音別町行政センター", "administrative_center", "", "onbetsu", True),
+    ("釧路市男女平等参画センター「ふらっと」", "gender_equality_center", "", "central", True),
+    ("子育て支援拠点センター 愛国", "childcare_center", "", "north", True),
+    ("子育て支援拠点センター 鳥取", "childcare_center", "", "tottori", True),
+    ("子育て支援拠点センター 昭和", "childcare_center", "", "west", True),
+    ("子育て支援拠点センター 星が浦", "childcare_center", "", "west", True),
+    ("子育て支援拠点センター 桜ケ岡", "childcare_center", "", "north", True),
+    ("阿寒子育て支援センター", "childcare_center", "", "akan", True),
+    ("釧路市社会福祉協議会", "welfare_council", "", "central", True),
+    ("釧路市社会福祉協議会 阿寒支所", "welfare_council", "", "akan", True),
+    ("釧路市社会福祉協議会 音別支所", "welfare_council", "", "onbetsu", True),
+    ("生活相談支援センター「くらしごと」", "living_support_center", "", "central", True),
+    ("釧路市保健所", "health_center", "", "central", True),
+    ("音別町保健福祉センター", "health_center", "", "onbetsu", True),
+]
+SCHOOLS = [
+    ("釧路市立 旭小学校", "elementary", "central"),
+    ("釧路市立 幣舞小学校", "elementary", "central"),
+    ("釧路市立 柏木小学校", "elementary", "central"),
+    ("釧路市立 春採小学校", "elementary", "east"),
+    ("釧路市立 城山小学校", "elementary", "east"),
+    ("釧路市立 緑ケ岡小学校", "elementary", "east"),
+    ("釧路市立 光陽小学校", "elementary", "central"),
+    ("釧路市立 鳥取小学校", "elementary", "tottori"),
+    ("釧路市立 鳥取西小学校", "elementary", "tottori"),
+    ("釧路市立 新陽小学校", "elementary", "tottori"),
+    ("釧路市立 昭和小学校", "elementary", "west"),
+    ("釧路市立 文苑小学校", "elementary", "west"),
+    ("釧路市立 共栄小学校", "elementary", "west"),
+    ("釧路市立 北斗小学校", "elementary", "west"),
+    ("釧路市立 愛国小学校", "elementary", "north"),
+    ("釧路市立 桜が丘小学校", "elementary", "north"),
+    ("釧路市立 美原小学校", "elementary", "north"),
+    ("釧路市立 大楽毛小学校", "elementary", "otanoshike"),
+    ("釧路市立 阿寒小学校", "elementary", "akan"),
+    ("釧路市立 音別小学校", "elementary", "onbetsu"),
+    ("釧路市立 景雲中学校", "junior_high", "east"),
+    ("釧路市立 青陵中学校", "junior_high", "central"),
+    ("釧路市立 春採中学校", "junior_high", "east"),
+    ("釧路市立 幣舞中学校", "junior_high", "central"),
+    ("釧路市立 鳥取中学校", "junior_high", "tottori"),
+    ("釧路市立 鳥取西中学校", "junior_high", "tottori"),
+    ("釧路市立 共栄中学校", "junior_high", "west"),
+    ("釧路市立 富原中学校", "junior_high", "north"),
+    ("釧路市立 美原中学校", "junior_high", "north"),
+    ("釧路市立 北中学校", "junior_high", "north"),
+    ("釧路市立 桜が丘中学校", "junior_high", "north"),
+    ("釧路市立 大楽毛中学校", "junior_high", "otanoshike"),
+    ("釧路市立 阿寒中学校", "junior_high", "akan"),
+    ("釧路市立 音別中学校", "junior_high", "onbetsu"),
+    ("北海道釧路湖陵高等学校", "high_school", "east"),
+    ("北海道釧路江南高等学校", "high_school", "west"),
+    ("北海道釧路明輝高等学校", "high_school", "north"),
+    ("北海道釧路北陽高等学校", "high_school", "north"),
+    ("北海道釧路東高等学校", "high_school", "east"),
+    ("北海道釧路商業高等学校", "high_school", "tottori"),
+    ("北海道釧路工業高等学校", "high_school", "west"),
+    ("武修館高等学校", "high_school", "west"),
+    ("釧路工業高等専門学校", "kosen", "otanoshike"),
+    ("釧路短期大学", "junior_college", "central"),
+    ("釧路市医師会看護専門学校", "vocational", "central"),
+    ("釧路ビジネス専門学校", "vocational", "central"),
+    ("釧路公立大学", "university", "west"),
+    ("北海道教育大学釧路校", "university", "west"),
+]
+# Joined during 令和3年度, and the one place that stopped before its end.
+LATE_STARTS = {
+    "釧路市立 大楽毛中学校": dt.date(2021, 9, 1),
+    "釧路市立 音別中学校": dt.date(2021, 10, 1),
+    "釧路ビジネス専門学校": dt.date(2021, 11, 15),
+    "釧路市 市民課": dt.date(2022, 1, 11),
+    "阿寒町行政センター 阿寒湖温泉支所": dt.date(2022, 3, 1),
+}
+ENDED = {"釧路市 国民健康保険課": dt.date(2022, 2, 28)}
+ADDRESSES = {
+    "central": "釧路市黒金町7丁目5",
+    "east": "釧路市春採4丁目",
+    "tottori": "釧路市鳥取大通",
+    "west": "釧路市昭和中央",
+    "otanoshike": "釧路市大楽毛",
+    "north": "釧路市愛国東",
+    "akan": "釧路市阿寒町",
+    "onbetsu": "釧路市音別町",
+}
+CONTACTS = ["養護教諭", "窓口担当", "保健師", "相談員", "事務担当"]
+
+# (kind, name, area code, poster, flyers, placed on, removed on)
+PLACEMENTS = [
+    ("convenience_store", "セイコーマート 釧路北大通店", "central", True, False, "2022-06-01", ""),
+    ("convenience_store", "セイコーマート 鳥取南店", "tottori", False, False, "2022-06-01", ""),
+    ("convenience_store", "セイコーマート 昭和中央店", "west", False, False, "2022-06-03", ""),
+    ("convenience_store", "セイコーマート 愛国店", "north", False, False, "2022-06-03", ""),
+    ("convenience_store", "セイコーマート 大楽毛店", "otanoshike", False, False, "2022-06-08", ""),
+    ("convenience_store", "セイコーマート 阿寒店", "akan", True, False, "2022-06-10", ""),
+    ("convenience_store", "セブン-イレブン 釧路春採店", "east", False, False, "2022-07-01", ""),
+    ("convenience_store", "セブン-イレブン 釧路桜ケ岡店", "north", False, False, "2022-07-01", ""),
+    ("convenience_store", "セブン-イレブン 釧路文苑店", "west", False, False, "2022-07-05", ""),
+    (
+        "convenience_store",
+        "ローソン 釧路栄町店",
+        "central",
+        False,
+        False,
+        "2022-07-05",
+        "2023-03-31",
+    ),
+    ("convenience_store", "ローソン 釧路新富士店", "tottori", False, False, "2022-07-12", ""),
+    ("supermarket", "コープさっぽろ 春採店", "east", True, True, "2022-06-15", ""),
+    ("supermarket", "コープさっぽろ 桜ケ岡店", "north", True, True, "2022-06-15", ""),
+    ("supermarket", "ダイイチ 昭和店", "west", True, False, "2022-06-20", ""),
+    ("supermarket", "ダイイチ 鳥取店", "tottori", True, False, "2022-06-20", ""),
+    ("supermarket", "フクハラ 愛国店", "north", False, True, "2022-06-22", ""),
+    ("supermarket", "フクハラ 大楽毛店", "otanoshike", False, True, "2022-06-22", ""),
+    ("supermarket", "イオン釧路店", "otanoshike", True, True, "2022-07-20", ""),
+    ("other", "釧路市生涯学習センター まなぼっと幣舞", "central", True, True, "2022-08-01", ""),
+    ("other", "釧路駅 待合室", "central", True, False, "2022-08-01", "2023-01-31"),
+]
