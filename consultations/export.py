@@ -1,6 +1,8 @@
 """Everything held on one woman, for her own request or a handover (APPI 開示)."""
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
@@ -47,10 +49,30 @@ NOT_EXPORTED: dict[type[models.Model], set[str]] = {
     },
 }
 
-_RECORD_TYPES = {
+_RECORD_TYPES: dict[str, type[models.Model]] = {
     model._meta.label_lower: model
     for model in (Client, Case, Contact, Referral, SupportActivity, CaseStatusChange)
 }
+
+
+@dataclass(frozen=True)
+class Section:
+    """Records another app holds on her (ibasho's attendance): its rows as `user` may see them,
+    and the fields left out of each (as NOT_EXPORTED says for ours)."""
+
+    model: type[models.Model]
+    rows: Callable[[Client, User], list[models.Model]]
+    left_out: frozenset[str] = frozenset()
+
+
+_sections: dict[str, Section] = {}
+
+
+def register_section(name: str, section: Section) -> None:
+    """From an app's `ready()`: her export gains `name`, and the access log its record type.
+    Consultations imports no other app; apps that build on it add what they hold on her here."""
+    _sections[name] = section
+    _RECORD_TYPES[section.model._meta.label_lower] = section.model
 
 
 def _shown(obj: models.Model, field: models.Field) -> object:
@@ -74,7 +96,8 @@ def _shown(obj: models.Model, field: models.Field) -> object:
 def _exported(obj: models.Model) -> dict[str, object]:
     """Every field of `obj` except those NOT_EXPORTED for its model."""
     meta = obj._meta
-    left_out = NOT_EXPORTED[type(obj)]
+    section = next((s for s in _sections.values() if s.model is type(obj)), None)
+    left_out = section.left_out if section is not None else NOT_EXPORTED[type(obj)]
     fields = [*meta.concrete_fields, *meta.many_to_many]
     return {f.name: _shown(obj, f) for f in fields if f.name not in left_out}
 
@@ -149,6 +172,9 @@ def client_export(client: Client, user: User) -> dict:
         *(a for case in cases for a in case.activities.all()),
         *(s for case in cases for s in case.status_changes.all()),
     ]
+    # What other apps hold on her, one query each (ibasho's attendance…).
+    held_elsewhere = {name: section.rows(client, user) for name, section in _sections.items()}
+    records += [row for rows in held_elsewhere.values() for row in rows]
     return {
         "client": {"code": client.code, **_exported(client)},
         "cases": [
@@ -180,5 +206,6 @@ def client_export(client: Client, user: User) -> dict:
             for r in referrals
             if r.shares_information
         ],
+        **{name: [_exported(row) for row in rows] for name, rows in held_elsewhere.items()},
         "access_log": [_access_entry(event) for event in _her_access_log(records)],
     }

@@ -432,3 +432,39 @@ def record_activity(
     Case._base_manager.filter(pk=case.pk).update(updated_at=timezone.now())
     audit.record(Action.CREATE, activity, by=by)
     return activity
+
+
+@transaction.atomic
+def record_role_taken(
+    *, by: User, client: Client, done_on: dt.date, role_taken: str, notes: str = ""
+) -> SupportActivity | None:
+    """活躍の機会: she took a part in running something (a 居場所 session, as a peer supporter).
+
+    Recorded on her open case as `by` sees it; when she has none open, on her latest case `by`
+    may see, closed or not: a part she takes after her support ended is what the project hopes
+    for (人材として), and it changes nothing in the case. None when `by` sees no case of hers.
+    """
+    cases = Case.objects.visible_to(by).filter(client=client).order_by("-opened_on", "-pk")
+    case = cases.open().first() or cases.first()
+    if case is None:
+        return None
+    activity = SupportActivity.objects.create(
+        case=case,
+        kind=SupportActivity.Kind.ROLE,
+        done_on=done_on,
+        staff=by,
+        role_taken=role_taken,
+        notes=notes,
+        created_by=by,
+    )
+    Case._base_manager.filter(pk=case.pk).update(updated_at=timezone.now())
+    audit.record(Action.CREATE, activity, by=by)
+    return activity
+
+
+@transaction.atomic
+def withdraw_activity(*, by: User, activity: SupportActivity) -> None:
+    """Take back an activity that did not happen (the session she was to help at was called
+    off, or she was entered by mistake). Its history keeps it; the audit trail says who."""
+    audit.record(Action.DELETE, activity, by=by)
+    SupportActivity._base_manager.filter(pk=activity.pk).delete()

@@ -10,4 +10,16 @@ class IbashoConfig(AppConfig):
     verbose_name = _("Drop-in space")
 
     def ready(self) -> None:
+        # What this app adds to kokona's registries: its menu entry, its KPIs (registered as
+        # the module loads), a demo year, the sessions import, and her attendance in her own export. They read models, so they
+        # load now that the models have.
+        from consultations.export import register_section
+        from ibasho import demo, export, indicators  # noqa: F401
+        from ibasho.importer import SessionsImporter
+        from kokona import demo as demos
+        from kokona import importers
+
         navigation.register(_("Drop-in space"), "ibasho:home", roles=NPO_STAFF, order=20)
+        demos.register(demo.seed, order=20)
+        importers.register(SessionsImporter())
+        register_section("ibasho_attendance", export.SECTION)

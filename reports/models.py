@@ -1,7 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kokona.crypto import EncryptedTextField
 from kokona.indicators import indicator_choices
+from kokona.models import Provenance
 
 
 class Target(models.Model):
@@ -28,3 +30,53 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year} {self.indicator} {self.value}"
+
+
+class Satisfaction(models.IntegerChoices):
+    """The paper survey's one question, 5 (大変満足) to 1 (大変不満)."""
+
+    VERY_SATISFIED = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    NEUTRAL = 3, _("Neither")
+    DISSATISFIED = 2, _("Dissatisfied")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
+class SurveyResponse(Provenance):
+    """One answer to the satisfaction survey (アンケート), mostly tallied from paper after a
+    session. Anonymous: nothing links an answer to a woman. The programme and session are named
+    by string, so that reports imports no other app."""
+
+    answered_on = models.DateField(_("answered on"))
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), choices=Satisfaction)
+    program = models.ForeignKey(
+        "ibasho.Program",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    session = models.ForeignKey(
+        "ibasho.Session",
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = EncryptedTextField(_("comment"), blank=True, context="reports.surveyresponse.comment")
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        ordering = ["-answered_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="surveyresponse_satisfaction_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answered_on} {self.get_satisfaction_display()}"

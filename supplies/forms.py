@@ -196,7 +196,10 @@ class ReceiptForm(ErrorSummaryFocusMixin, forms.Form):
     item = _item_choice()
     quantity = _quantity()
     source = forms.ChoiceField(
-        label=_("From"), choices=Source.choices, widget=ChoiceChips, initial=Source.PURCHASE
+        label=_("Obtained from"),
+        choices=Source.choices,
+        widget=ChoiceChips,
+        initial=Source.PURCHASE,
     )
     moved_on = date_field(_("Received on"))
     note = forms.CharField(

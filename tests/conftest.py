@@ -64,6 +64,8 @@ REFERENCE_DATA = [
     ("consultations.migrations.0013_closing_reasons_vocabulary", "add_closing_reasons"),
     ("supplies.migrations.0002_vocabularies", "add_vocabularies"),
     ("supplies.migrations.0003_role_permissions", "grant"),
+    ("ibasho.migrations.0002_programs", "add_programs"),
+    ("ibasho.migrations.0003_supervisors_edit_programs", "grant"),
 ]
 
 

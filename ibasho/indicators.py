@@ -1,0 +1,53 @@
+"""The 居場所 KPIs, by fiscal year in Japan time (kokona.fiscal).
+
+`ibasho_sessions` and `ibasho_attendance` are design.md's: sessions held (not cancelled) in the
+year, and the attendance of those sessions, registered women who came plus the head count of those
+who gave no name. A session is held once it has begun: one still to come in the current year is
+planned, not held. `ibasho_participants` counts distinct registered women who came; and
+`childcare_children` the children cared for while their mothers took part.
+
+They count every record, past the access door (`unscoped`): a count is not a record, and only
+counts leave this module.
+"""
+
+from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy as _
+
+from ibasho.models import Attendance, Session
+from kokona.indicators import register
+
+
+def _held(fiscal_year: int):  # type: ignore[no-untyped-def]
+    return Session.objects.held().in_fiscal_year(fiscal_year)
+
+
+def _came(fiscal_year: int):  # type: ignore[no-untyped-def]
+    return Attendance.objects.unscoped().attended().filter(session__in=_held(fiscal_year))
+
+
+@register("ibasho_sessions", _("Drop-in sessions held"), unit=_("sessions"), order=60)
+def ibasho_sessions(fiscal_year: int) -> int:
+    return _held(fiscal_year).count()
+
+
+@register("ibasho_attendance", _("Drop-in attendance"), unit=_("people"), order=70)
+def ibasho_attendance(fiscal_year: int) -> int:
+    """延べ参加者数: each registered woman who came, each time, plus each head counted."""
+    anonymous = _held(fiscal_year).aggregate(n=Sum("anonymous_count"))["n"] or 0
+    return _came(fiscal_year).count() + anonymous
+
+
+@register(
+    "ibasho_participants", _("Women taking part in the drop-in space"), unit=_("people"), order=80
+)
+def ibasho_participants(fiscal_year: int) -> int:
+    """実人数: distinct registered women who came at least once in the year."""
+    return _came(fiscal_year).aggregate(n=Count("client", distinct=True))["n"]
+
+
+@register("childcare_children", _("Children in childcare"), unit=_("children"), order=90)
+def childcare_children(fiscal_year: int) -> int:
+    """延べ託児人数: the children of registered women who came, and of those counted by head."""
+    registered = _came(fiscal_year).aggregate(n=Sum("children"))["n"] or 0
+    anonymous = _held(fiscal_year).aggregate(n=Sum("anonymous_children"))["n"] or 0
+    return registered + anonymous
