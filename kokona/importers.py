@@ -155,7 +155,8 @@ class ImportCommand(BaseCommand):
             dest="username",
             required=True,
             metavar="USERNAME",
-            help=_("the counselor, supervisor or superuser the import is recorded under"),
+            help=_("the %(roles)s or superuser the import is recorded under")
+            % {"roles": "・".join(str(role.label) for role in self.importer.command_roles)},
         )
 
     def handle(self, *args: object, file: Path, username: str, **options: object) -> None:
