@@ -19,8 +19,8 @@ REPORTED = Decimal("83.7")
 
 def extra_answers(satisfied: int, answers: int) -> tuple[int, int]:
     """The fewest more satisfied and other answers that bring the rate to REPORTED."""
-    for more in range(0, 400):
-        for yes in range(0, more + 1):
+    for more in range(400):
+        for yes in range(more + 1):
             if rate(satisfied + yes, answers + more) == REPORTED:
                 return yes, more - yes
     raise ValueError("no small batch reaches the reported rate")

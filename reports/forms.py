@@ -42,7 +42,9 @@ class SurveyAnswerForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose one answer.")},
     )
-    program = forms.ModelChoiceField(label=_("Programme"), queryset=None, required=False)
+    program: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False
+    )
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
@@ -67,7 +69,9 @@ class SurveyTallyForm(forms.Form):
     answered_on = forms.DateField(
         label=_("Answered on"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    program = forms.ModelChoiceField(label=_("Programme"), queryset=None, required=False)
+    program: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False
+    )
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -39,7 +39,7 @@ def satisfaction_rate(fiscal_year: int) -> Value:
     return rate(counts["satisfied"], counts["answers"])
 
 
-@register("survey_responses", _("Survey answers"), unit=_("answers"), order=41)
+@register("survey_responses", _("Number of survey answers"), unit=_("answers"), order=41)
 def survey_responses(fiscal_year: int) -> Value:
     return _in_year(fiscal_year).count()
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kokona.fiscal import fiscal_year_dates
 from kokona.indicators import Value, register, register_monthly, twelve_months
 from supplies.models import Site, StockMovement
+from supplies.models.ledger import StockMovementQuerySet
 
 
 @register("distribution_sites", _("Sanitary product sites"), unit=_("sites"), order=10)
@@ -37,7 +38,7 @@ def supplies_handed_out(fiscal_year: int) -> int:
     return -_packs(movements.in_period(*fiscal_year_dates(fiscal_year)))
 
 
-def _packs_by_month(movements: QuerySet[StockMovement], fiscal_year: int) -> list[Value]:
+def _packs_by_month(movements: StockMovementQuerySet, fiscal_year: int) -> list[Value]:
     rows = (
         movements.in_period(*fiscal_year_dates(fiscal_year))
         .annotate(month=TruncMonth("moved_on"))

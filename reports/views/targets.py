@@ -1,23 +1,21 @@
 """目標値: the city's target for each indicator and fiscal year. Supervisors set them, saying why;
 city staff read them, and why they changed."""
 
-from django.db import transaction
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.contrib import messages
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kokona import audit
 from kokona.decorators import role_required
 from kokona.fiscal import fiscal_year_label
 from kokona.http import AuthenticatedHttpRequest
 from kokona.indicators import get as get_indicator
 from kokona.indicators import indicators
-from kokona.models import User
 from kokona.roles import Role
 from reports.forms import TargetForm
 from reports.models import Target, TargetChange
+from reports.services import set_target
 from reports.views import checked_year, year_choices
 
 
@@ -44,28 +42,6 @@ def target_list(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
             "is_supervisor": request.user.has_role(Role.SUPERVISOR),
         },
     )
-
-
-@transaction.atomic
-def set_target(*, code: str, year: int, value: object, note: str, by: User) -> Target:
-    """Set the target and keep why, in one transaction with its audit event."""
-    target = Target.objects.select_for_update().filter(indicator=code, fiscal_year=year).first()
-    old = target.value if target is not None else None
-    if target is None:
-        target = Target.objects.create(indicator=code, fiscal_year=year, value=value)
-    else:
-        target.value = value  # type: ignore[assignment]
-        target.save(update_fields=["value"])
-    TargetChange.objects.create(
-        target=target, old_value=old, new_value=value, note=note, changed_by=by
-    )
-    audit.record(
-        audit.Action.CREATE if old is None else audit.Action.UPDATE,
-        target,
-        by=by,
-        detail={"fields": ["value"], "fiscal_year": year, "indicator": code},
-    )
-    return target
 
 
 @require_http_methods(["GET", "POST"])
