@@ -13,7 +13,7 @@ from kokona.fiscal import JST, fiscal_year_span
 from kokona.indicators import Value, register, register_monthly, twelve_months
 
 
-@register("unique_consultees", _("People consulting"), unit=_("people"), order=20)
+@register("unique_consultees", _("People consulting"), unit=_("people"), order=20, additive=False)
 def unique_consultees(fiscal_year: int) -> int:
     """Distinct women with a contact in the year, across channels; each anonymous contact is
     one more person, since nothing tells two anonymous contacts apart."""

@@ -114,9 +114,9 @@ def _chart(this: list[Cell], last: list[Cell]) -> Chart:
     chart = Chart()
     shown = [float(c.value) for c in this + last if c.value is not None and not c.hidden]
     top = max(shown, default=0) or 1
-    step = (chart.width - 40) / 12
+    step = (chart.width - 52) / 12
     for i, (now, before) in enumerate(zip(this, last, strict=True)):
-        x = 40 + i * step
+        x = 52 + i * step
         for offset, cell, kind in ((2.0, before, "previous"), (step / 2, now, "current")):
             if cell.value is None or cell.hidden:
                 continue
@@ -136,8 +136,9 @@ def _chart(this: list[Cell], last: list[Cell]) -> Chart:
 
 
 def _row_cells(values: list[Value], *, city: bool, additive: bool) -> list[Cell]:
-    if city and additive:
-        return suppression.suppress(values, with_total=True)
+    """A row of months; beside a total that sums them, a lone hidden cell takes another along."""
+    if city:
+        return suppression.suppress(values, with_total=additive)
     return suppression.plain(values)
 
 
@@ -186,7 +187,7 @@ def build(year: int, *, city: bool, codes: tuple[str, ...] | None = None) -> Das
     for row in rows:
         actual = row["actual"]
         target = row["target"]
-        cell = _cell(actual, city=city) if row["additive"] else Cell(actual)
+        cell = _cell(actual, city=city)
         rate = None if cell.hidden else row["achievement_rate"]
         card = Card(
             code=row["code"],
@@ -214,10 +215,10 @@ def build(year: int, *, city: bool, codes: tuple[str, ...] | None = None) -> Das
                 months=list(zip(MONTHS, this_cells, last_cells, strict=True)),
                 total=suppression.total_cell(row["monthly"], city=city)
                 if row["additive"]
-                else Cell(actual),
+                else cell,
                 previous_total=suppression.total_cell(last_values, city=city)
                 if row["additive"]
-                else Cell((prev_rows.get(row["code"]) or {}).get("actual")),
+                else _cell((prev_rows.get(row["code"]) or {}).get("actual"), city=city),
                 quarters=_quarters(row["monthly"], last_values, year=year, today=today, city=city)
                 if row["additive"]
                 else [],

@@ -3,7 +3,7 @@
 A cell from 1 to 4 shows 「5未満」. Where a row also shows its total, one hidden cell could be
 worked out as the total minus the others, so a second cell is hidden with it (the smallest other
 non-zero one): the two can then only be told apart as a sum. A total from 1 to 4 is hidden too.
-Zero stays 0: nobody is behind it.
+Zero stays 0: nobody is behind it. Only counts are hidden; a rate is not a count of anyone.
 """
 
 from dataclasses import dataclass
@@ -35,7 +35,8 @@ def secondary() -> str:
 
 
 def is_small(value: Value) -> bool:
-    return value is not None and 0 < value < 5
+    """A count of 1 to 4. Rates (Decimal, or float in a locked snapshot) are not counts."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 5
 
 
 def plain(values: list[Value]) -> list[Cell]:

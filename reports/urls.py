@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:year>/kpi.csv", exports.kpi_csv, name="export_csv"),
     path("<int:year>/kpi.xlsx", exports.kpi_xlsx, name="export_xlsx"),
     path("<int:year>/report/", exports.year_report, name="year_report"),
+    path("<int:year>/report.pdf", exports.year_report_pdf, name="year_report_pdf"),
     path("<int:year>/lock/", views.lock_year, name="lock_year"),
     path("<int:year>/targets/", targets.target_list, name="targets"),
     path("<int:year>/targets/<slug:code>/", targets.target_edit, name="target_edit"),

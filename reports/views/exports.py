@@ -4,7 +4,7 @@ counts (and the locked snapshot) as on the dashboard."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -14,6 +14,7 @@ from kokona.fiscal import fiscal_year_label
 from kokona.http import AuthenticatedHttpRequest
 from kokona.spreadsheets import csv_bytes, xlsx_bytes
 from reports import dashboard as dashboards
+from reports.pdf import pdf_bytes
 from reports.suppression import Cell
 from reports.views import READERS, checked_year, reader_view
 from reports.wareki import wareki_date
@@ -101,20 +102,30 @@ def kpi_xlsx(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     )
 
 
+def _report_context(request: AuthenticatedHttpRequest, year: int) -> dict[str, object]:
+    board = dashboards.build(checked_year(year), **reader_view(request.user))  # type: ignore[arg-type]
+    return {
+        "board": board,
+        "year": year,
+        "year_label": fiscal_year_label(year),
+        "as_of_wareki": wareki_date(board.as_of),
+    }
+
+
 @require_GET
 @role_required(*READERS)
 def year_report(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
-    """The year-end report on A4: the dashboard's figures laid out for paper (print to PDF)."""
-    board = dashboards.build(checked_year(year), **reader_view(request.user))  # type: ignore[arg-type]
+    """The year-end report on A4: the dashboard's figures laid out for paper."""
+    context = _report_context(request, year)
     _audit(request, year, "print")
-    return render(
-        request,
-        "reports/year_report.html",
-        {
-            "board": board,
-            "year": year,
-            "year_label": fiscal_year_label(year),
-            "as_of_wareki": wareki_date(board.as_of),
-            "printed_at": timezone.localdate(),
-        },
-    )
+    return render(request, "reports/year_report.html", context)
+
+
+@require_GET
+@role_required(*READERS)
+def year_report_pdf(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    """The same report as an A4 PDF (WeasyPrint), to hand in or attach to a mail."""
+    context = _report_context(request, year) | {"pdf": True}
+    html = render_to_string("reports/year_report.html", context, request=request)
+    _audit(request, year, "pdf")
+    return _download(pdf_bytes(html), "application/pdf", f"year-end-report-{year}.pdf")

@@ -32,6 +32,7 @@ MATRIX = [
     ("export_csv", "get", lambda: reverse("reports:export_csv", args=[2021]), READERS),
     ("export_xlsx", "get", lambda: reverse("reports:export_xlsx", args=[2021]), READERS),
     ("year_report", "get", lambda: reverse("reports:year_report", args=[2021]), READERS),
+    ("year_report_pdf", "get", lambda: reverse("reports:year_report_pdf", args=[2021]), READERS),
     ("lock_year", "post", lambda: reverse("reports:lock_year", args=[2021]), SUPERVISOR),
     ("targets", "get", lambda: reverse("reports:targets", args=[2021]), TARGET_READERS),
     (

@@ -11,9 +11,7 @@ def test_a_supervisor_saves_the_sites_target_in_the_admin(client_as):
     url = f"/admin/reports/target/{target.pk}/change/"
 
     assert client.get(url).status_code == 200
-    response = client.post(
-        url, {"value": "72"}
-    )
+    response = client.post(url, {"value": "72"})
 
     assert response.status_code == 302, response.content.decode()[:3000]
     target.refresh_from_db()
