@@ -142,24 +142,31 @@ def _row_cells(values: list[Value], *, city: bool, additive: bool) -> list[Cell]
     return suppression.plain(values)
 
 
-def _quarters(
-    this: list[Value], last: list[Value], *, year: int, today: dt.date, city: bool
-) -> list[tuple[Cell, Cell, bool]]:
-    def sums(values: list[Value]) -> list[Value]:
-        return [sum(int(v or 0) for v in values[a:b]) for a, b in QUARTERS]
+def _quarter_cells(values: list[Value], cells: list[Cell]) -> list[Cell]:
+    """Each quarter's sum; a quarter holding a hidden month is not shown, for its sum less the
+    months shown would give the hidden one away. What is left to work out (the year less the
+    quarters shown) is the sum of every hidden month, which the month row gives already."""
+    quarters = []
+    for a, b in QUARTERS:
+        if any(cell.hidden for cell in cells[a:b]):
+            quarters.append(Cell(None, True, suppression.secondary()))
+        else:
+            quarters.append(Cell(sum(int(v or 0) for v in values[a:b])))
+    return quarters
 
-    now, before = sums(this), sums(last)
-    if city:
-        now_cells = suppression.suppress(now, with_total=True)
-        before_cells = suppression.suppress(before, with_total=True)
-    else:
-        now_cells, before_cells = suppression.plain(now), suppression.plain(before)
+
+def _quarters(
+    this: tuple[list[Value], list[Cell]],
+    last: tuple[list[Value], list[Cell]],
+    *,
+    year: int,
+    today: dt.date,
+) -> list[tuple[Cell, Cell, bool]]:
+    now, before = _quarter_cells(*this), _quarter_cells(*last)
     current = current_fiscal_year() == year
     in_progress = (today.month - 4) % 12 // 3 if current else -1
     return [
-        (now_cells[q], before_cells[q], q == in_progress)
-        for q in range(4)
-        if not current or q <= in_progress
+        (now[q], before[q], q == in_progress) for q in range(4) if not current or q <= in_progress
     ]
 
 
@@ -219,7 +226,9 @@ def build(year: int, *, city: bool, codes: tuple[str, ...] | None = None) -> Das
                 previous_total=suppression.total_cell(last_values, city=city)
                 if row["additive"]
                 else _cell((prev_rows.get(row["code"]) or {}).get("actual"), city=city),
-                quarters=_quarters(row["monthly"], last_values, year=year, today=today, city=city)
+                quarters=_quarters(
+                    (row["monthly"], this_cells), (last_values, last_cells), year=year, today=today
+                )
                 if row["additive"]
                 else [],
                 chart=_chart(this_cells, last_cells),

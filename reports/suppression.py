@@ -3,7 +3,8 @@
 A cell from 1 to 4 shows 「5未満」. Where a row also shows its total, one hidden cell could be
 worked out as the total minus the others, so a second cell is hidden with it (the smallest other
 non-zero one): the two can then only be told apart as a sum. A total from 1 to 4 is hidden too.
-Zero stays 0: nobody is behind it. Only counts are hidden; a rate is not a count of anyone.
+A quarter holding a hidden month is not shown either (reports.dashboard). Zero stays 0: nobody
+is behind it. Only counts are hidden; a rate is not a count of anyone.
 """
 
 from dataclasses import dataclass

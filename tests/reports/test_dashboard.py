@@ -145,3 +145,21 @@ def test_targets_are_read_from_the_targets_table(client_as):
     Target.objects.filter(indicator="unique_consultees", fiscal_year=2021).update(value=Decimal(40))
 
     assert "40人" in dashboard(client_as("city_staff"))
+
+
+def test_a_quarter_holding_a_hidden_month_is_not_shown_to_the_city(db):
+    from reports.dashboard import build
+
+    for month, n in ((4, 8), (5, 3), (6, 9), (7, 6), (8, 7)):
+        for day in range(1, n + 1):
+            make_contact(at=dt.datetime(2021, month, day, 9, tzinfo=JST))
+
+    trend = next(
+        t for t in build(2021, city=True, codes=None).trends if t.code == "consultations_total"
+    )
+
+    months = [cell.text or cell.value for _m, cell, _b in trend.months][:5]
+    assert months == [8, "5未満", 9, "非表示", 7]  # July goes with May: the year total is shown
+    quarters = [now.text or now.value for now, _before, _now in trend.quarters]
+    assert quarters == ["非表示", "非表示", 0, 0]  # Q1 less April and June would give May away
+    assert trend.total.value == 33
