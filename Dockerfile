@@ -34,6 +34,11 @@ RUN [ -n "$PIP_INDEX_URL" ] || unset PIP_INDEX_URL; \
 FROM ${BASE_IMAGE}
 ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=kokona.settings STATIC_ROOT=/app/.static PORT=8000
+# WeasyPrint (the year-end report's PDF) draws text with Pango, in a Japanese font.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-ipafont-gothic \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin kokona
 WORKDIR /app
 COPY --from=build /venv /venv

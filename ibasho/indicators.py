@@ -11,10 +11,12 @@ counts leave this module.
 """
 
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from ibasho.models import Attendance, Session
-from kokona.indicators import register
+from kokona.fiscal import JST
+from kokona.indicators import Value, register, register_monthly, twelve_months
 
 
 def _held(fiscal_year: int):  # type: ignore[no-untyped-def]
@@ -51,3 +53,36 @@ def childcare_children(fiscal_year: int) -> int:
     registered = _came(fiscal_year).aggregate(n=Sum("children"))["n"] or 0
     anonymous = _held(fiscal_year).aggregate(n=Sum("anonymous_children"))["n"] or 0
     return registered + anonymous
+
+
+@register_monthly("ibasho_sessions")
+def ibasho_sessions_by_month(fiscal_year: int) -> list[Value]:
+    rows = (
+        _held(fiscal_year)
+        .annotate(month=TruncMonth("starts_at", tzinfo=JST))
+        .values("month")
+        .order_by("month")
+        .annotate(n=Count("pk"))
+    )
+    return twelve_months(fiscal_year, ((r["month"], r["n"]) for r in rows))
+
+
+@register_monthly("ibasho_attendance")
+def ibasho_attendance_by_month(fiscal_year: int) -> list[Value]:
+    anonymous = (
+        _held(fiscal_year)
+        .annotate(month=TruncMonth("starts_at", tzinfo=JST))
+        .values("month")
+        .order_by("month")
+        .annotate(n=Sum("anonymous_count"))
+    )
+    came = (
+        _came(fiscal_year)
+        .annotate(month=TruncMonth("session__starts_at", tzinfo=JST))
+        .values("month")
+        .order_by("month")
+        .annotate(n=Count("pk"))
+    )
+    heads = twelve_months(fiscal_year, ((r["month"], r["n"]) for r in anonymous))
+    women = twelve_months(fiscal_year, ((r["month"], r["n"]) for r in came))
+    return [int(a or 0) + int(b or 0) for a, b in zip(heads, women, strict=True)]

@@ -276,6 +276,9 @@ LOGGING = {
         # Django would log the failing request; our handler already logs its id, not its data.
         "django.request": {"level": "ERROR"},
         "axes.apps": {"level": "WARNING"},
+        # WeasyPrint (the PDF report) tells of each screen-only CSS rule it skips: noise.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

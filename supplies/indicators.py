@@ -6,11 +6,13 @@ corrections netted in; cards and flyers are not packs and are left out.
 """
 
 from django.db.models import QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from kokona.fiscal import fiscal_year_dates
-from kokona.indicators import register
+from kokona.indicators import Value, register, register_monthly, twelve_months
 from supplies.models import Site, StockMovement
+from supplies.models.ledger import StockMovementQuerySet
 
 
 @register("distribution_sites", _("Sanitary product sites"), unit=_("sites"), order=10)
@@ -34,3 +36,25 @@ def supplies_delivered(fiscal_year: int) -> int:
 def supplies_handed_out(fiscal_year: int) -> int:
     movements = StockMovement.objects.products().handouts()
     return -_packs(movements.in_period(*fiscal_year_dates(fiscal_year)))
+
+
+def _packs_by_month(movements: StockMovementQuerySet, fiscal_year: int) -> list[Value]:
+    rows = (
+        movements.in_period(*fiscal_year_dates(fiscal_year))
+        .annotate(month=TruncMonth("moved_on"))
+        .values("month")
+        .order_by("month")
+        .annotate(n=Sum("quantity"))
+    )
+    return twelve_months(fiscal_year, ((r["month"], r["n"]) for r in rows))
+
+
+@register_monthly("supplies_delivered")
+def supplies_delivered_by_month(fiscal_year: int) -> list[Value]:
+    return _packs_by_month(StockMovement.objects.products().deliveries_to_sites(), fiscal_year)
+
+
+@register_monthly("supplies_handed_out")
+def supplies_handed_out_by_month(fiscal_year: int) -> list[Value]:
+    months = _packs_by_month(StockMovement.objects.products().handouts(), fiscal_year)
+    return [-int(n or 0) for n in months]
