@@ -37,7 +37,7 @@ def test_an_empty_database_gives_every_indicator_with_zero_or_null(db):
         {"code", "name", "unit", "target", "actual", "achievement_rate"}
     ] * len(registry.indicators())
     for row in rows:
-        assert row["actual"] in (0, None)
+        assert row["actual"] in (0, None), row
 
 
 def test_target_and_rate_are_null_without_a_target(db, registered_only):
