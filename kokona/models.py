@@ -68,6 +68,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.get_username()
 
+    def get_short_name(self) -> str:
+        # The admin greets her by it (「ようこそ 管理者 はるか」, not her sign-in name).
+        return str(self)
+
     @cached_property
     def roles(self) -> frozenset[Role]:
         names = self.groups.values_list("name", flat=True)
