@@ -127,7 +127,7 @@ class KokonaUserChangeForm(PowerChangeMixin, UserChangeForm):
 class RoleListFilter(admin.SimpleListFilter):
     """Users by role, named as people know the roles (not by the groups' codes)."""
 
-    title = _("role")
+    title = _("Roles")
     parameter_name = "role"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
