@@ -333,8 +333,11 @@ class RecordTypeFilter(admin.SimpleListFilter):
     parameter_name = "object_type"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        labels = sorted({m._meta.label_lower for m in apps.get_models()})
-        return [(label, record_type_name(label)) for label in labels]
+        labels = AuditEvent.objects.exclude(object_type="").values_list("object_type", flat=True)
+        return sorted(
+            ((label, record_type_name(label)) for label in labels.distinct().order_by()),
+            key=lambda choice: choice[1],
+        )
 
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:
         if self.value():
@@ -345,6 +348,19 @@ class RecordTypeFilter(admin.SimpleListFilter):
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "username", "action", "record_type", "object_id", "ip", "request_id"]
+    # The record type by its Japanese name on the event's page too, not as "consultations.case".
+    fields = [
+        "at",
+        "actor",
+        "username",
+        "action",
+        "record_type",
+        "object_id",
+        "request_id",
+        "ip",
+        "detail",
+    ]
+    readonly_fields = ["record_type"]
     list_filter = ["action", RecordTypeFilter]
     search_fields = ["username", "object_id", "=request_id"]
     date_hierarchy = "at"

@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -98,13 +99,25 @@ def kept_fields(request: HttpRequest) -> dict[str, list[str]]:
     }
 
 
-def keep(*, user: User, path: str, fields: dict[str, list[str]]) -> Draft:
-    """Keep what `user` posted to `path` after her session ended (one draft a page: the last)."""
+def page_of(request: HttpRequest) -> str:
+    """The page the form was on: where she goes back to. A form often posts to a URL of its own
+    (a case page's 相談を追加 posts to …/contacts/), which may answer no GET; the browser names
+    the page in Referer (same-origin, as the Referrer-Policy lets it)."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    # The port may differ behind the proxy (https on 443, the app on 80): the host name decides.
+    this_host = urlsplit(f"//{request.get_host()}").hostname
+    if referer.scheme in ("http", "https") and referer.hostname == this_host:
+        return referer.path or request.path
+    return request.path
+
+
+def keep(*, user: User, path: str, action: str, fields: dict[str, list[str]]) -> Draft:
+    """Keep what `user` posted to `action` from the page `path` after her session ended (one
+    draft a page: the last)."""
     Draft.objects.expired().delete()
     Draft.objects.filter(user=user, path=path).delete()
-    draft = Draft.objects.create(
-        user=user, path=path, fields=json.dumps(fields, ensure_ascii=False)
-    )
+    kept = json.dumps({"action": action, "fields": fields}, ensure_ascii=False)
+    draft = Draft.objects.create(user=user, path=path, fields=kept)
     audit.record(
         audit.Action.CREATE,
         draft,
@@ -115,19 +128,20 @@ def keep(*, user: User, path: str, fields: dict[str, list[str]]) -> Draft:
     return draft
 
 
-def take(*, user: User, path: str) -> dict[str, list[str]] | None:
-    """The fields `user` left on `path`, deleted as they are handed over (purge on read)."""
+def take(*, user: User, path: str) -> dict[str, Any] | None:
+    """What `user` left on `path` ({"action": the URL posted to, "fields": {name: [values]}}),
+    deleted as it is handed over (purge on read)."""
     Draft.objects.expired().delete()
     draft = Draft.objects.filter(user=user, path=path).first()
     if draft is None:
         return None
-    fields: dict[str, list[str]] = json.loads(draft.fields)
+    kept: dict[str, Any] = json.loads(draft.fields)
     audit.record(audit.Action.VIEW, draft, by=user, detail={"restored": True})
     draft.delete()
-    return fields
+    return kept
 
 
-def kept_at_lifetime_end(request: HttpRequest, user: User, response: HttpResponse) -> bool:
+def kept_at_lifetime_end(request: HttpRequest, user: User) -> bool:
     """The absolute lifetime (kokona.middleware) ended her session as she sent a form: keep it as
     the idle timeout would. Her session was still valid, and its cookie is SameSite=Lax, so the
     form came from this site even though the CSRF check has not run yet."""
@@ -136,9 +150,13 @@ def kept_at_lifetime_end(request: HttpRequest, user: User, response: HttpRespons
     fields = kept_fields(request)
     if not fields:
         return False
-    keep(user=user, path=request.path, fields=fields)
-    _set_marker(response, user.pk, waiting=True)
+    keep(user=user, path=page_of(request), action=request.path, fields=fields)
     return True
+
+
+def mark_waiting(response: HttpResponse, user_id: int) -> None:
+    """The browser's marker: a form of this user waits for her next sign-in."""
+    _set_marker(response, user_id, waiting=True)
 
 
 def _keepable(request: HttpRequest) -> bool:
@@ -153,7 +171,9 @@ def restored_fields(request: HttpRequest) -> dict[str, list[str]]:
     """What the signed-in user had posted to this page before her session ended, if she is back
     on it now; {} otherwise. A view may use it for what the script cannot put back (a choice
     that only exists once a search ran)."""
-    return getattr(request, "kokona_draft", None) or {}
+    draft = getattr(request, "kokona_draft", None) or {}
+    fields: dict[str, list[str]] = draft.get("fields", {})
+    return fields
 
 
 class DraftMiddleware:
@@ -197,7 +217,8 @@ class DraftMiddleware:
         fields = kept_fields(request)
         if user is None or not fields:
             return None
-        keep(user=user, path=request.path, fields=fields)
+        page = page_of(request)
+        keep(user=user, path=page, action=request.path, fields=fields)
         request._kokona_draft_kept_for = user  # type: ignore[attr-defined]
         messages.info(
             request,
@@ -206,7 +227,7 @@ class DraftMiddleware:
                 " back in the form."
             ),
         )
-        return redirect_to_login(request.path)
+        return redirect_to_login(page)
 
     def _restore(self, request: HttpRequest) -> None:
         user: User = request.user  # type: ignore[assignment]

@@ -58,9 +58,11 @@ class SessionLifetimeMiddleware:
                 user = request.user
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
-                response = redirect_to_login(request.get_full_path())
-                drafts.kept_at_lifetime_end(request, user, response)  # type: ignore[arg-type]
-                return response
+                if drafts.kept_at_lifetime_end(request, user):  # type: ignore[arg-type]
+                    response = redirect_to_login(drafts.page_of(request))
+                    drafts.mark_waiting(response, user.pk)
+                    return response
+                return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 
 

@@ -25,14 +25,22 @@
   function restoreDraft() {
     var blob = document.getElementById("kokona-draft");
     if (!blob) return;
-    var fields = JSON.parse(blob.textContent);
+    var kept = JSON.parse(blob.textContent);
+    var fields = kept.fields || {};
     var names = Object.keys(fields);
-    var form = Array.prototype.find.call(document.querySelectorAll("main form[method=post]"), function (f) {
-      return names.some(function (name) { return f.elements.namedItem(name); });
-    });
+    var forms = Array.prototype.slice.call(document.querySelectorAll("main form[method=post]"));
+    // The form she sent: the one posting where hers did, else one holding her fields.
+    var form =
+      forms.find(function (f) { return new URL(f.action, window.location.href).pathname === kept.action; }) ||
+      forms.find(function (f) {
+        return names.some(function (name) { return f.elements.namedItem(name); });
+      });
     if (!form) return;
+    var panel = form.closest("details");
+    if (panel) panel.open = true;
     names.forEach(function (name) {
       var values = fields[name];
+      var nth = 0; // several text fields of one name take the values in order
       form.querySelectorAll('[name="' + CSS.escape(name) + '"]').forEach(function (el) {
         if (el.type === "checkbox" || el.type === "radio") {
           el.checked = values.indexOf(el.value) !== -1;
@@ -40,8 +48,11 @@
           Array.prototype.forEach.call(el.options, function (option) {
             option.selected = values.indexOf(option.value) !== -1;
           });
-        } else if (el.type !== "hidden" && el.type !== "file" && el.type !== "submit") {
-          el.value = values[0];
+        } else if (el.type !== "file" && el.type !== "submit" && el.type !== "button") {
+          // Hidden fields too: a record's version as she saw it, so that a change someone
+          // else saved meanwhile is caught as a conflict, not overwritten.
+          if (nth < values.length) el.value = values[nth];
+          nth += 1;
         }
       });
     });
@@ -53,6 +64,7 @@
       el.dispatchEvent(new Event("change", { bubbles: true }));
     });
     dirty = true;
+    if (form.getBoundingClientRect().top > window.innerHeight) form.scrollIntoView();
   }
 
   // The idle timeout: a warning two minutes before it, 「続ける」 asks the server to keep the

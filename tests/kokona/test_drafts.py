@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from kokona.models import AuditEvent, Draft
 from tests.conftest import PASSWORD, sign_in
+from tests.consultations.factories import make_case, make_client
 
 RECORD = "/consultations/record/"
 WRITE_UP = "夜に不安で眠れない、と話してくれた。明日また連絡する。"
@@ -30,7 +31,7 @@ def _restored(response) -> dict:  # type: ignore[no-untyped-def]
         return {}
     start = html.index('id="kokona-draft"')
     blob = html[html.index(">", start) + 1 : html.index("</script>", start)]
-    return json.loads(blob)
+    return json.loads(blob)["fields"]
 
 
 def test_a_form_posted_after_the_timeout_is_kept_and_back_after_signing_in(client, counselor):
@@ -118,7 +119,7 @@ def test_neither_the_csrf_token_nor_a_password_is_kept(client, counselor):
         {"summary": WRITE_UP, "csrfmiddlewaretoken": "x" * 64, "new_password1": PASSWORD},
     )
 
-    assert set(json.loads(Draft.objects.get().fields)) == {"summary"}
+    assert set(json.loads(Draft.objects.get().fields)["fields"]) == {"summary"}
 
 
 def test_a_form_nobody_came_back_for_expires(client, counselor, settings):
@@ -149,3 +150,38 @@ def test_a_form_sent_as_the_working_day_ends_is_kept_too(client, counselor):
         assert response["Location"].startswith(reverse("login"))
         sign_in(client, counselor)
         assert _restored(client.get(RECORD)) == {"summary": [WRITE_UP]}
+
+
+def test_a_form_posting_elsewhere_goes_back_to_the_page_it_was_on(client, counselor):
+    case = make_case(make_client("ちか"), assigned_to=counselor)
+    page, action = (
+        case.get_absolute_url(),
+        reverse("consultations:case_add_contact", args=[case.pk]),
+    )
+    sign_in(client, counselor)
+    client.get(page)
+
+    with time_machine.travel(TIMEOUT):
+        response = client.post(
+            action, {"summary": WRITE_UP}, HTTP_REFERER=f"https://testserver{page}"
+        )
+        assert response["Location"] == f"{reverse('login')}?next={page}"
+        sign_in(client, counselor)
+        restored = client.get(page)
+
+    html = restored.content.decode()
+    blob = json.loads(html[html.index('id="kokona-draft"') :].split(">", 1)[1].split("<", 1)[0])
+    assert blob == {"action": action, "fields": {"summary": [WRITE_UP]}}
+
+
+def test_a_referer_from_another_site_is_not_followed(client, counselor):
+    sign_in(client, counselor)
+    client.get(RECORD)
+
+    with time_machine.travel(TIMEOUT):
+        response = client.post(
+            RECORD, {"summary": WRITE_UP}, HTTP_REFERER="https://elsewhere.example/x/"
+        )
+
+    assert response["Location"] == f"{reverse('login')}?next={RECORD}"
+    assert Draft.objects.get().path == RECORD
