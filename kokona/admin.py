@@ -322,10 +322,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 def record_type_name(label: str) -> str:
     """「ケース」 for "consultations.case": a record type as people call it."""
-    try:
-        return str(apps.get_model(label)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return label
+    return AuditEvent(object_type=label).object_type_name
 
 
 class RecordTypeFilter(admin.SimpleListFilter):

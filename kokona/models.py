@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pghistory
 import pgtrigger
+from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractUser
@@ -209,7 +210,15 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_type_name}#{self.object_id}"
+
+    @property
+    def object_type_name(self) -> str:
+        """「ケース」 for "consultations.case": the record type as people call it."""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
 
 
 class ImportStatus(models.TextChoices):
