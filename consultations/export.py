@@ -75,6 +75,11 @@ def register_section(name: str, section: Section) -> None:
     _RECORD_TYPES[section.model._meta.label_lower] = section.model
 
 
+def sections() -> dict[str, Section]:
+    """What other apps registered, by name: the export's keys beside ours."""
+    return dict(_sections)
+
+
 def _shown(obj: models.Model, field: models.Field) -> object:
     """One field as her export shows it: choices and related records by their names, times in
     Japan time, dates as ISO dates."""
@@ -93,13 +98,17 @@ def _shown(obj: models.Model, field: models.Field) -> object:
     return value
 
 
+def exported_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields of `model` her export holds: all but those NOT_EXPORTED (or the section's)."""
+    section = next((s for s in _sections.values() if s.model is model), None)
+    left_out = section.left_out if section is not None else NOT_EXPORTED[model]
+    fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+    return [f for f in fields if f.name not in left_out]
+
+
 def _exported(obj: models.Model) -> dict[str, object]:
     """Every field of `obj` except those NOT_EXPORTED for its model."""
-    meta = obj._meta
-    section = next((s for s in _sections.values() if s.model is type(obj)), None)
-    left_out = section.left_out if section is not None else NOT_EXPORTED[type(obj)]
-    fields = [*meta.concrete_fields, *meta.many_to_many]
-    return {f.name: _shown(obj, f) for f in fields if f.name not in left_out}
+    return {f.name: _shown(obj, f) for f in exported_fields(type(obj))}
 
 
 def _her_access_log(records: list[models.Model]) -> QuerySet[AuditEvent]:

@@ -1,17 +1,20 @@
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kokona import audit, password_links, step_up
 from kokona.models import AuditEvent, Notice, User
@@ -81,11 +84,39 @@ class InviteUserForm(PowerChangeMixin):
         return user
 
 
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    """A permission in Japanese: Django stored its name in English when the table was made."""
+
+    ACTIONS = {
+        "add": _("add"),
+        "change": _("change"),
+        "delete": _("delete"),
+        "view": _("view"),
+    }
+
+    def label_from_instance(self, obj: Permission) -> str:
+        model = obj.content_type.model_class()
+        action = self.ACTIONS.get(obj.codename.split("_", 1)[0])
+        if model is None or action is None:
+            return str(obj)
+        app = apps.get_app_config(model._meta.app_label).verbose_name
+        return f"{app} | {model._meta.verbose_name} | {action}"
+
+
 class KokonaUserChangeForm(PowerChangeMixin, UserChangeForm):
     groups = role_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "user_permissions" in self.fields:
+            field = self.fields["user_permissions"]
+            self.fields["user_permissions"] = PermissionChoiceField(
+                queryset=Permission.objects.select_related("content_type"),
+                required=False,
+                label=field.label,
+                help_text=field.help_text,
+                widget=field.widget,
+            )
         if "password" in self.fields:
             self.fields["password"].help_text = _(
                 "Nobody sets a password for someone else: use 「Send an invitation or reset link」"
@@ -93,19 +124,50 @@ class KokonaUserChangeForm(PowerChangeMixin, UserChangeForm):
             )
 
 
+class RoleListFilter(admin.SimpleListFilter):
+    """Users by role, named as people know the roles (not by the groups' codes)."""
+
+    title = _("Roles")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(role.value, str(role.label)) for role in Role]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() in Role.values:
+            return queryset.filter(groups__name=self.value())
+        return queryset
+
+
 @admin.register(User)
 class KokonaUserAdmin(UserAdmin):
-    list_display = ["username", "display_name", "email", "is_active", "is_staff", "last_login"]
-    list_filter = ["is_active", "is_staff", "groups"]
+    list_display = [
+        "display_name",
+        "username",
+        "roles_shown",
+        "email",
+        "is_active",
+        "is_staff",
+        "last_login",
+    ]
+    list_display_links = ["display_name", "username"]
+    list_filter = ["is_active", "is_staff", RoleListFilter]
     search_fields = ["username", "display_name", "email"]
     form = KokonaUserChangeForm
     add_form = InviteUserForm
     add_fieldsets = (
-        (None, {"fields": ("username", "display_name", "email", "groups", "confirm_password")}),
+        (None, {"fields": ("display_name", "username", "email", "groups", "confirm_password")}),
     )
+    # 表示名 first, the roles as check boxes next; the admin's own rights after them.
     fieldsets = (
-        *(UserAdmin.fieldsets or ()),
-        (_("kokona"), {"fields": ("display_name", "must_change_password", "confirm_password")}),
+        (None, {"fields": ("display_name", "username", "email", "password")}),
+        (_("Roles"), {"fields": ("groups", "is_active")}),
+        (
+            _("Rights in the administration"),
+            {"fields": ("is_staff", "is_superuser", "user_permissions", "must_change_password")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (None, {"fields": ("confirm_password",)}),
     )
     change_form_template = "admin/kokona/user/change_form.html"
     filter_horizontal = ("user_permissions",)
@@ -113,6 +175,24 @@ class KokonaUserAdmin(UserAdmin):
     # Only a superuser hands out the powers of the admin itself; a supervisor manages people and
     # their roles, and cannot make herself (or anyone) a superuser.
     SUPERUSER_ONLY = ("is_superuser", "is_staff", "user_permissions", "must_change_password")
+
+    @admin.display(description=_("Roles"))
+    def roles_shown(self, user: User) -> str:
+        return "、".join(str(role.label) for role in Role if role in user.roles)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Only a superuser sets a password here (user_change_password): nobody else is shown
+        the button that leads there."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
@@ -219,6 +299,13 @@ class KokonaUserAdmin(UserAdmin):
 # The groups are the four roles of kokona.roles: created by migrations, never edited by hand.
 admin.site.unregister(Group)
 
+# django-otp's device lists explain their search box in English.
+for _device in (StaticDevice, TOTPDevice):
+    if _device in admin.site._registry:
+        admin.site._registry[_device].search_help_text = _(  # type: ignore[misc]
+            "Search by the user's username or email address"
+        )
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records kokona writes itself (the audit trail, notices): read here, never made or changed."""
@@ -233,13 +320,52 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def record_type_name(label: str) -> str:
+    """「ケース」 for "consultations.case": a record type as people call it."""
+    return AuditEvent(object_type=label).object_type_name
+
+
+class RecordTypeFilter(admin.SimpleListFilter):
+    title = _("object type")
+    parameter_name = "object_type"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        labels = AuditEvent.objects.exclude(object_type="").values_list("object_type", flat=True)
+        return sorted(
+            ((label, record_type_name(label)) for label in labels.distinct().order_by()),
+            key=lambda choice: choice[1],
+        )
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value():
+            return queryset.filter(object_type=self.value())
+        return queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "username", "action", "object_type", "object_id", "ip", "request_id"]
-    list_filter = ["action", "object_type"]
+    list_display = ["at", "username", "action", "record_type", "object_id", "ip", "request_id"]
+    # The record type by its Japanese name on the event's page too, not as "consultations.case".
+    fields = [
+        "at",
+        "actor",
+        "username",
+        "action",
+        "record_type",
+        "object_id",
+        "request_id",
+        "ip",
+        "detail",
+    ]
+    readonly_fields = ["record_type"]
+    list_filter = ["action", RecordTypeFilter]
     search_fields = ["username", "object_id", "=request_id"]
     date_hierarchy = "at"
     list_select_related = ["actor"]
+
+    @admin.display(description=_("object type"), ordering="object_type")
+    def record_type(self, event: AuditEvent) -> str:
+        return record_type_name(event.object_type)
 
 
 @admin.register(Notice)

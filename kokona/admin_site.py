@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
-from kokona import audit
+from kokona import admin_i18n, audit
 
 
 class KokonaAdminSite(OTPAdminSite):
@@ -19,6 +19,10 @@ class KokonaAdminSite(OTPAdminSite):
     site_header = _("kokona administration")
     site_title = _("kokona administration")
     index_title = _("Administration")
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+        admin_i18n.install()
 
     def login(self, request: HttpRequest, extra_context: object = None) -> HttpResponse:
         # One sign-in page for the whole site, with the lockout and the second factor. Someone

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -18,3 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
                 {"label": entry.label, "url": url, "current": request.path.startswith(url)}
             )
     return {"navigation": items}
+
+
+def session_timeout(request: HttpRequest) -> dict[str, object]:
+    """The idle timeout, for the page's warning two minutes before it (static/js/kokona.js)."""
+    return {"session_idle_seconds": settings.SESSION_COOKIE_AGE}

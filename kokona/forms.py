@@ -93,12 +93,16 @@ class PasswordConfirmForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
+    def __init__(self, user: User, *args: object, locked: bool = False, **kwargs: object) -> None:
+        """`locked`: too many wrong answers lately (kokona.step_up); nothing is checked."""
         self.user = user
+        self.locked = locked
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
+        if self.locked:
+            raise forms.ValidationError(_("Too many wrong passwords. Try again in 30 minutes."))
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password

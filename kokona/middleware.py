@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
-from kokona import request_context
+from kokona import drafts, request_context
 from kokona.client_address import client_ip
 from kokona.two_factor import sign_in_complete
 
@@ -55,8 +55,13 @@ class SessionLifetimeMiddleware:
             started = request.session.get(SESSION_AUTH_AT)
             limit = settings.SESSION_ABSOLUTE_LIFETIME.total_seconds()
             if started is None or time.time() - started > limit:
+                user = request.user
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
+                if drafts.kept_at_lifetime_end(request, user):  # type: ignore[arg-type]
+                    response = redirect_to_login(drafts.page_of(request))
+                    drafts.mark_waiting(response, user.pk)
+                    return response
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 

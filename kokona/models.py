@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pghistory
 import pgtrigger
+from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractUser
@@ -67,6 +68,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_username()
+
+    def get_short_name(self) -> str:
+        # The admin greets her by it (「ようこそ 管理者 はるか」, not her sign-in name).
+        return str(self)
 
     @cached_property
     def roles(self) -> frozenset[Role]:
@@ -205,7 +210,15 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_type_name}#{self.object_id}"
+
+    @property
+    def object_type_name(self) -> str:
+        """「ケース」 for "consultations.case": the record type as people call it."""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
 
 
 class ImportStatus(models.TextChoices):
@@ -337,3 +350,41 @@ class Notice(models.Model):
         self.seen_by = by
         self.seen_at = timezone.now()
         self.save(update_fields=["seen_by", "seen_at"])
+
+
+class DraftQuerySet(models.QuerySet["Draft"]):
+    def live(self) -> "DraftQuerySet":
+        return self.filter(saved_at__gte=timezone.now() - settings.DRAFT_LIFETIME)
+
+    def expired(self) -> "DraftQuerySet":
+        return self.filter(saved_at__lt=timezone.now() - settings.DRAFT_LIFETIME)
+
+
+class Draft(models.Model):
+    """A form posted after its session had ended (the idle timeout), kept for the person who was
+    signed in on that browser and put back into the same form once she signs in again
+    (kokona.drafts). Encrypted like other free text; gone once restored or after DRAFT_LIFETIME.
+
+    Not tracked by history on purpose: a history row would keep the text after it is gone.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    path = models.CharField(_("page"), max_length=300)
+    # The posted fields as JSON ({name: [values]}), without the CSRF token or any password.
+    fields = EncryptedTextField(_("what was typed"), context="kokona.draft.fields")
+    saved_at = models.DateTimeField(_("saved"), default=timezone.now, db_index=True)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unsent form")
+        verbose_name_plural = _("unsent forms")
+        ordering = ["-saved_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.path}"

@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "kokona.middleware.SessionLifetimeMiddleware",
     "kokona.middleware.TwoFactorMiddleware",
     "kokona.middleware.PasswordChangeRequiredMiddleware",
+    # After the CSRF check (its process_view) and the sign-in checks: keeps a form posted after
+    # the idle timeout, and puts it back once the same person signs in again.
+    "kokona.drafts.DraftMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -95,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kokona.context_processors.navigation",
+                "kokona.context_processors.session_timeout",
             ],
         },
     }
@@ -167,6 +171,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=10))
 SESSION_COOKIE_HTTPONLY = True
+# A form posted after the idle timeout is kept this long for its author (kokona.drafts).
+DRAFT_LIFETIME = timedelta(hours=env.int("DRAFT_LIFETIME_HOURS", default=12))
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "kokona.views.pages.csrf_failure"

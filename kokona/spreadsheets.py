@@ -27,7 +27,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from kokona.fiscal import JST
 
-__all__ = ["FORMULA_START", "csv_bytes", "safe_cell", "write_csv", "xlsx_bytes"]
+__all__ = [
+    "FORMULA_START",
+    "csv_bytes",
+    "safe_cell",
+    "write_csv",
+    "xlsx_bytes",
+    "xlsx_workbook_bytes",
+]
 
 # What a spreadsheet may take as the start of a formula; NUL as security.md #23 asks.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
@@ -77,11 +84,17 @@ def _excel_value(value: object) -> object:
 def xlsx_bytes(header: Row, rows: Iterable[Row], *, title: str = "Sheet1") -> bytes:
     """An Excel workbook of one sheet, `title`, holding the header and the rows, every cell
     made safe. Numbers stay numbers."""
+    return xlsx_workbook_bytes([(title, header, rows)])
+
+
+def xlsx_workbook_bytes(sheets: Iterable[tuple[str, Row, Iterable[Row]]]) -> bytes:
+    """An Excel workbook of several sheets, each (title, header, rows), every cell made safe."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])  # Excel's limit on a sheet name
-    sheet.append([_excel_value(cell) for cell in header])
-    for row in rows:
-        sheet.append([_excel_value(cell) for cell in row])
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])  # Excel's limit on a sheet name
+        sheet.append([_excel_value(cell) for cell in header])
+        for row in rows:
+            sheet.append([_excel_value(cell) for cell in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -13,6 +13,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kokona import audit
 from kokona.forms import PasswordConfirmForm
@@ -23,15 +24,23 @@ LIMIT = 5
 WINDOW = timedelta(minutes=30)
 
 
-def locked(user: User) -> bool:
-    """Whether `user` gave the wrong password too often lately, at any step."""
-    refusals = AuditEvent.objects.filter(
+def _recent_refusals(user: User) -> int:
+    return AuditEvent.objects.filter(
         actor=user,
         action=AuditEvent.Action.DENIED,
         detail__has_key="step_up",
         at__gte=timezone.now() - WINDOW,
-    )
-    return refusals.count() >= LIMIT
+    ).count()
+
+
+def locked(user: User) -> bool:
+    """Whether `user` gave the wrong password too often lately, at any step."""
+    return _recent_refusals(user) >= LIMIT
+
+
+def attempts_left(user: User) -> int:
+    """How many more wrong passwords close every step for half an hour."""
+    return max(LIMIT - _recent_refusals(user), 0)
 
 
 def locked_message() -> str:
@@ -59,3 +68,27 @@ def confirm_password(
         return None
     refused(request, step=step, target=target)
     return str(form.errors["password"][0])
+
+
+def checked_form(
+    request: AuthenticatedHttpRequest, *, step: str, target: models.Model | None = None
+) -> PasswordConfirmForm:
+    """The posted password form, checked, for a page that shows it again beside the field: valid
+    when the password was right; otherwise its one error says why, and how many wrong answers
+    are left before the lock."""
+    user = request.user
+    form = PasswordConfirmForm(user, request.POST, locked=locked(user))
+    if form.is_valid() or form.locked:
+        return form
+    refused(request, step=step, target=target)
+    left = attempts_left(user)
+    if left == 0:
+        message = locked_message()
+    else:
+        message = ngettext(
+            "The password is not correct. %(left)d more wrong answer closes this for 30 minutes.",
+            "The password is not correct. %(left)d more wrong answers close this for 30 minutes.",
+            left,
+        ) % {"left": left}
+    form.errors["password"] = form.error_class([message])
+    return form

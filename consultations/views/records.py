@@ -10,6 +10,7 @@ from consultations import queries, services
 from consultations.access import get_client_for_user
 from consultations.forms import NEW, QuickContactForm, guess_handle_kind
 from consultations.models import Client
+from kokona import drafts
 from kokona.crypto import HANDLE_KINDS
 from kokona.decorators import role_required
 from kokona.http import AuthenticatedHttpRequest
@@ -38,9 +39,12 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     """
     user = request.user
     searching = "search" in request.POST
-    chosen = request.POST.get("client", "")
+    # Sent after her session had ended and now back (kokona.drafts): the script fills the fields,
+    # the woman she had chosen must be among the choices for it to tick.
+    restored = drafts.restored_fields(request)
+    chosen = request.POST.get("client", "") or next(iter(restored.get("client", [])), "")
     data = request.POST.copy() if request.method == "POST" else None
-    query = request.POST.get("q", "").strip()
+    query = (request.POST.get("q", "") or next(iter(restored.get("q", [])), "")).strip()
     kind = guess_handle_kind(query) if searching else None
     if data is not None and kind and not data.get("handle"):
         # A LINE ID or a number typed into the search goes on into a new registration.
@@ -73,7 +77,7 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "query": query,
         "matches": matches,
-        "selected": request.POST.get("client", NEW),
+        "selected": chosen or NEW,
         "searched": searching,
         "is_supervisor": user.has_role(Role.SUPERVISOR),
     }

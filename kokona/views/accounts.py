@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from kokona import audit, lockout, password_links, step_up, two_factor
+from kokona import audit, drafts, lockout, password_links, step_up, two_factor
 from kokona.audit import Action
 from kokona.forms import PasswordConfirmForm, SignInForm, TokenForm
 from kokona.http import AuthenticatedHttpRequest
@@ -61,6 +61,7 @@ class SignOutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         # Tell the browser to forget this site's cookies and anything it cached (ASVS 14.3.1).
         response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        drafts.forget_marker(response)
         return response
 
 

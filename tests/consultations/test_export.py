@@ -48,7 +48,8 @@ def test_without_the_password_nothing_leaves(client_as, supervisor):
         reverse("consultations:client_export", args=[woman.pk]), {"password": "not it at all"}
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "Content-Disposition" not in response
     assert not AuditEvent.objects.filter(action="export").exists()
     assert AuditEvent.objects.filter(action="denied", object_id=str(woman.pk)).exists()
 
@@ -66,7 +67,7 @@ def test_five_wrong_passwords_close_the_export_for_half_an_hour(client_as, super
 
     refused = client.post(url, {"password": PASSWORD})
 
-    assert refused.status_code == 302
+    assert refused.status_code == 400
     assert not AuditEvent.objects.filter(action="export").exists()
     with time_machine.travel(dt.timedelta(minutes=31)):
         client = client_as("supervisor")

@@ -65,8 +65,9 @@ def test_password_change_guesses_close_the_export_too(client_as, supervisor):
         reverse("consultations:client_export", args=[woman.pk]), {"password": PASSWORD}
     )
 
-    assert response.status_code == 302  # back to her page with the lock message, no file
+    assert response.status_code == 400  # her page again, the lock message beside the field
     assert "Content-Disposition" not in response
+    assert "30分" in response.content.decode()
 
 
 def test_export_guesses_close_the_password_change_too(client_as, supervisor):
