@@ -42,6 +42,7 @@ urlpatterns = [
     path("imports/<slug:name>/<int:pk>/", imports.preview, name="import_preview"),
     path("imports/<slug:name>/<int:pk>/status/", imports.status, name="import_status"),
     path("consultations/", include("consultations.urls")),
+    path("r/", include("consultations.public_urls")),
     path("supplies/", include("supplies.urls")),
     path("ibasho/", include("ibasho.urls")),
     path("reports/", include("reports.urls")),
