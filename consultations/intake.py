@@ -57,7 +57,7 @@ def throttled(
     return False
 
 
-def _new_case(client: Client, *, opened_on: dt.date) -> Case:
+def new_case(client: Client, *, opened_on: dt.date) -> Case:
     case = Case.objects.create(client=client, assigned_to=None, opened_on=opened_on)
     CaseStatusChange.objects.create(case=case, to_status=CaseStatus.RECEIVED, changed_by=None)
     return case
@@ -91,7 +91,7 @@ def take_web_consultation(
     client.save()
     audit.record(Action.CREATE, client, by=None, username=WEB_FORM)
     now = timezone.now()
-    case = _new_case(client, opened_on=timezone.localdate(now))
+    case = new_case(client, opened_on=timezone.localdate(now))
     wish = {
         ReplyBy.LINE: _("She would like an answer on LINE."),
         ReplyBy.EMAIL: _("She would like an answer by email."),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations.views import cases, clients, contacts, records
+from consultations.views import cases, clients, contacts, line, records
 
 app_name = "consultations"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
     path("cases/<int:pk>/referrals/", cases.case_add_referral, name="case_add_referral"),
     path("cases/<int:pk>/activities/", cases.case_add_activity, name="case_add_activity"),
     path("cases/<int:pk>/access-log/", cases.case_access_log, name="case_access_log"),
+    path("cases/<int:pk>/line-reply/", line.line_reply, name="line_reply"),
+    path("line-replies/<int:pk>/retry/", line.line_reply_retry, name="line_reply_retry"),
 ]

@@ -8,8 +8,8 @@ number per code per day: never a person, an address or a device.
 import datetime as dt
 import secrets
 
-from django.db import connection, models
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,11 +106,14 @@ class ScanDay(models.Model):
 
     @classmethod
     def count(cls, link: CardLink, day: dt.date | None = None) -> None:
-        """One more scan today, in one statement: two scans at the same moment both count."""
-        table = cls._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (link_id, day, scans) VALUES (%s, %s, 1)"  # noqa: S608  # nosec B608
-                f" ON CONFLICT (link_id, day) DO UPDATE SET scans = {table}.scans + 1",
-                [link.pk, day or timezone.localdate()],
-            )
+        """One more scan that day. Two scans at the same moment both count: the row is added
+        once (the unique constraint), and each adds one in the database, not in Python."""
+        day = day or timezone.localdate()
+        rows = cls.objects.filter(link=link, day=day)
+        if rows.update(scans=F("scans") + 1):
+            return
+        try:
+            with transaction.atomic():
+                cls.objects.create(link=link, day=day, scans=1)
+        except IntegrityError:  # another scan added the row first
+            rows.update(scans=F("scans") + 1)

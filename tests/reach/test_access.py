@@ -4,18 +4,27 @@ everyone (signed in or not), the card sheets to those who manage sites and place
 import pytest
 from django.urls import reverse
 
+from consultations.models import LineAccount, LineReply
 from supplies.models import CardLink
+from tests.consultations.factories import make_case, make_client, make_contact
 from tests.supplies.factories import make_placement, make_site
 
 ALL = ["anonymous", "counselor", "supervisor", "city_staff", "site_manager"]
 EVERYONE = dict.fromkeys(ALL, "ok")
 MANAGERS = {"site_manager": "ok", "supervisor": "ok"}
+NPO_STAFF = {"counselor": "ok", "supervisor": "ok"}
 
 
 @pytest.fixture
-def world(db):
+def world(db, counselor):
     placement, site = make_placement(), make_site()
+    case = make_case(make_client("ラインのひと"), assigned_to=counselor)
+    LineAccount.objects.create(client=case.client, user_id="Uabc", user_hash="h" * 64)
+    contact = make_contact(case, direction="out")
+    reply = LineReply.objects.create(contact=contact, status=LineReply.Status.FAILED)
     return {
+        "case": case,
+        "reply": reply,
         "placement": placement,
         "site": site,
         "code": CardLink.objects.for_placement(placement).code,
@@ -28,13 +37,34 @@ MATRIX = [
     ("reach:landing", "get", lambda w: reverse("reach:landing", args=[w["code"]]), EVERYONE),
     ("reach:form_start", "get", lambda w: reverse("reach:form_start"), EVERYONE),
     ("reach:form", "get", lambda w: reverse("reach:form", args=[w["code"]]), EVERYONE),
-    ("reach:form post", "post", lambda w: reverse("reach:form", args=[w["code"]]), EVERYONE),
+    # An empty form comes back with its errors (400), for everyone alike.
+    (
+        "reach:form post",
+        "post",
+        lambda w: reverse("reach:form", args=[w["code"]]),
+        dict.fromkeys(ALL, "bad"),
+    ),
     ("reach:sent", "get", lambda w: reverse("reach:sent"), EVERYONE),
     (
         "placement_cards",
         "get",
         lambda w: reverse("supplies:placement_cards", args=[w["placement"].pk]),
         MANAGERS,
+    ),
+    # LINE signs its calls: an unsigned one is refused (400) whoever sends it.
+    ("line_webhook", "post", lambda w: reverse("line_webhook"), dict.fromkeys(ALL, "bad")),
+    ("line_webhook get", "get", lambda w: reverse("line_webhook"), dict.fromkeys(ALL, "method")),
+    (
+        "line_reply",
+        "post",
+        lambda w: reverse("consultations:line_reply", args=[w["case"].pk]),
+        NPO_STAFF,
+    ),
+    (
+        "line_reply_retry",
+        "post",
+        lambda w: reverse("consultations:line_reply_retry", args=[w["reply"].pk]),
+        NPO_STAFF,
     ),
     ("site_cards", "get", lambda w: reverse("supplies:site_cards", args=[w["site"].pk]), MANAGERS),
 ]
@@ -43,7 +73,9 @@ MATRIX = [
 def outcome(response) -> str:
     if response.status_code == 302 and response["Location"].startswith("/login/"):
         return "login"
-    return {403: "forbidden", 404: "hidden", 405: "method"}.get(response.status_code, "ok")
+    return {400: "bad", 403: "forbidden", 404: "hidden", 405: "method"}.get(
+        response.status_code, "ok"
+    )
 
 
 @pytest.mark.parametrize("persona", ALL)
