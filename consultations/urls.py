@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations.views import cases, clients, contacts, line, records
+from consultations.views import cases, clients, contacts, line, reach, records
 
 app_name = "consultations"
 urlpatterns = [
@@ -24,5 +24,7 @@ urlpatterns = [
     path("cases/<int:pk>/activities/", cases.case_add_activity, name="case_add_activity"),
     path("cases/<int:pk>/access-log/", cases.case_access_log, name="case_access_log"),
     path("cases/<int:pk>/line-reply/", line.line_reply, name="line_reply"),
+    path("outreach/", reach.outreach_report, name="outreach_report_now"),
+    path("outreach/<int:year>/", reach.outreach_report, name="outreach_report"),
     path("line-replies/<int:pk>/retry/", line.line_reply_retry, name="line_reply_retry"),
 ]

@@ -66,6 +66,18 @@ MATRIX = [
         lambda w: reverse("consultations:line_reply_retry", args=[w["reply"].pk]),
         NPO_STAFF,
     ),
+    (
+        "outreach_report",
+        "get",
+        lambda w: reverse("consultations:outreach_report", args=[2022]),
+        {"supervisor": "ok", "city_staff": "ok"},
+    ),
+    (
+        "outreach_report_now",
+        "get",
+        lambda w: reverse("consultations:outreach_report_now"),
+        {"supervisor": "ok", "city_staff": "ok"},
+    ),
     ("site_cards", "get", lambda w: reverse("supplies:site_cards", args=[w["site"].pk]), MANAGERS),
 ]
 
