@@ -5,6 +5,7 @@ from consultations.views import cases, clients, contacts, line, reach, records
 app_name = "consultations"
 urlpatterns = [
     path("", records.home, name="home"),
+    path("inbox/", records.inbox, name="inbox"),
     path("record/", records.record_contact, name="record"),
     path("clients/search/", records.client_search, name="client_search"),
     path("clients/duplicates/", records.likely_duplicates, name="likely_duplicates"),

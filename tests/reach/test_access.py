@@ -78,6 +78,7 @@ MATRIX = [
         lambda w: reverse("consultations:outreach_report_now"),
         {"supervisor": "ok", "city_staff": "ok"},
     ),
+    ("inbox", "get", lambda w: reverse("consultations:inbox"), NPO_STAFF),
     ("site_cards", "get", lambda w: reverse("supplies:site_cards", args=[w["site"].pk]), MANAGERS),
 ]
 

@@ -249,3 +249,27 @@ def test_no_public_page_leaks_anything_about_any_woman(client, link, counselor):
             "C-0",
         ):
             assert secret not in html, (url, secret)
+
+
+def test_a_web_consultation_shows_in_the_polled_inbox_and_is_taken_in_one_tap(
+    client, link, counselor
+):
+    client.post(reverse("reach:form", args=[link.code]), form_data(nickname="はな"))
+    staff = sign_in(https_client(), counselor)
+
+    fragment = staff.get(reverse("consultations:inbox"), headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert "はな" in html and "Webフォーム" in html and "セイコーマート 釧路北大通店" in html
+    assert "<html" not in html  # a fragment for htmx to swap in
+    case = Case.objects.unscoped().get()
+    assert reverse("consultations:case_assign", args=[case.pk]) in html
+
+    response = staff.post(
+        reverse("consultations:case_assign", args=[case.pk]),
+        {"assigned_to": counselor.pk, "version": case.version},
+    )
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.assigned_to == counselor
+    assert "はな" not in staff.get(reverse("consultations:inbox")).content.decode()
