@@ -283,3 +283,15 @@ def test_another_counselor_cannot_retry_a_reply_on_a_case_hidden_from_her(
 
     assert response.status_code == 404
     assert LineReply.objects.unscoped().get().status == LineReply.Status.FAILED
+
+
+def test_her_export_holds_her_line_user_id(client, supervisor, always_open):
+    from consultations import export
+
+    post(client, [event()])
+    woman = Client.objects.unscoped().get()
+
+    data = export.client_export(woman, supervisor)
+
+    assert [row["user_id"] for row in data["line_account"]] == [USER]
+    assert "user_hash" not in data["line_account"][0]
