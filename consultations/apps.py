@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from kokona import navigation
-from kokona.roles import NPO_STAFF
+from kokona.roles import NPO_STAFF, Role
 
 
 class ConsultationsConfig(AppConfig):
@@ -20,6 +20,12 @@ class ConsultationsConfig(AppConfig):
 
         navigation.register(
             _("Consultations"), "consultations:home", roles=NPO_STAFF, order=10, home_of=NPO_STAFF
+        )
+        navigation.register(
+            _("Outreach"),
+            "consultations:outreach_report_now",
+            roles=(Role.SUPERVISOR, Role.CITY_STAFF),
+            order=45,
         )
         demos.register(demo.seed, order=10)
         importers.register(ConsultationsImporter())

@@ -12,6 +12,7 @@ from consultations.models import (
     CaseStatusChange,
     Client,
     Contact,
+    LineAccount,
     Referral,
     SupportActivity,
 )
@@ -218,3 +219,14 @@ def client_export(client: Client, user: User) -> dict:
         **{name: [_exported(row) for row in rows] for name, rows in held_elsewhere.items()},
         "access_log": [_access_entry(event) for event in _her_access_log(records)],
     }
+
+
+def _her_line_account(client: Client, user: User) -> list[models.Model]:
+    return list(LineAccount.objects.visible_to(user).filter(client=client))
+
+
+# Her LINE user id, as LINE names her to us (consultations.line_intake): held on her, so exported.
+register_section(
+    "line_account",
+    Section(LineAccount, _her_line_account, frozenset({"client", "user_hash"})),
+)

@@ -90,6 +90,23 @@ def caseloads(cases: CaseQuerySet, *, today: dt.date) -> list[dict[str, object]]
     ]
 
 
+def inbox(user: User) -> list[Contact]:
+    """New contacts nobody has taken, newest first: on an unassigned case (the web form's and
+    LINE's land there) or anonymous one-offs. The counselors' home polls it (htmx)."""
+    return list(
+        Contact.objects.visible_to(user)
+        .select_related(
+            "client", "channel", "case", "counselor", "card_link__placement", "card_link__site"
+        )
+        .filter(
+            Q(case__assigned_to__isnull=True, case__isnull=False)
+            | Q(client__isnull=True, counselor__isnull=True)
+        )
+        .filter(occurred_at__gte=timezone.now() - dt.timedelta(days=60))
+        .order_by("-occurred_at")[:20]
+    )
+
+
 def home(user: User, *, today: dt.date | None = None) -> Home:
     """A counselor's day: her open cases, follow-ups due and overdue, new contacts nobody has
     taken yet, and the latest exchanges on her cases."""
@@ -101,10 +118,6 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
     contacts = Contact.objects.visible_to(user).select_related(
         "client", "channel", "case", "counselor"
     )
-    unassigned = contacts.filter(
-        Q(case__assigned_to__isnull=True, case__isnull=False)
-        | Q(client__isnull=True, counselor__isnull=True)
-    ).filter(occurred_at__gte=timezone.now() - dt.timedelta(days=60))
     recent = contacts.filter(case__assigned_to=user)
     handed_over = (
         CaseAssignment.objects.visible_to(user)
@@ -133,7 +146,7 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
         my_cases=list(mine[:50]),
         overdue=list(overdue[:20]),
         due=list(due[:20]),
-        unassigned=list(unassigned.order_by("-occurred_at")[:20]),
+        unassigned=inbox(user),
         recent=list(recent.order_by("-occurred_at")[:10]),
         team_overdue=team_overdue,
         team_at_risk=team_at_risk,

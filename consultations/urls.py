@@ -1,10 +1,11 @@
 from django.urls import path
 
-from consultations.views import cases, clients, contacts, records
+from consultations.views import cases, clients, contacts, line, reach, records
 
 app_name = "consultations"
 urlpatterns = [
     path("", records.home, name="home"),
+    path("inbox/", records.inbox, name="inbox"),
     path("record/", records.record_contact, name="record"),
     path("clients/search/", records.client_search, name="client_search"),
     path("clients/duplicates/", records.likely_duplicates, name="likely_duplicates"),
@@ -23,4 +24,8 @@ urlpatterns = [
     path("cases/<int:pk>/referrals/", cases.case_add_referral, name="case_add_referral"),
     path("cases/<int:pk>/activities/", cases.case_add_activity, name="case_add_activity"),
     path("cases/<int:pk>/access-log/", cases.case_access_log, name="case_access_log"),
+    path("cases/<int:pk>/line-reply/", line.line_reply, name="line_reply"),
+    path("outreach/", reach.outreach_report, name="outreach_report_now"),
+    path("outreach/<int:year>/", reach.outreach_report, name="outreach_report"),
+    path("line-replies/<int:pk>/retry/", line.line_reply_retry, name="line_reply_retry"),
 ]

@@ -31,6 +31,9 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The address printed in the cards' QR codes (e.g. https://kokona.example.jp); blank: the host
+# the card sheet was opened on.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
 
 INSTALLED_APPS = [
     "kokona.apps.KokonaAdminConfig",
@@ -208,6 +211,15 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# LINE's Messaging API (consultations/line.py): the channel's secret signs the webhook, its access
+# token sends replies. The host is a setting so that tests talk to a fake LINE server on loopback.
+LINE_CHANNEL_SECRET = env.str("LINE_CHANNEL_SECRET", default="")
+LINE_CHANNEL_ACCESS_TOKEN = env.str("LINE_CHANNEL_ACCESS_TOKEN", default="")
+LINE_API_HOST = env.str("LINE_API_HOST", default="https://api.line.me").rstrip("/")
+LINE_TIMEOUT_SECONDS = env.int("LINE_TIMEOUT_SECONDS", default=10)
+# Seconds before each new attempt at a reply LINE did not take; after the last, it shows as failed.
+LINE_RETRY_DELAYS = [int(s) for s in env.list("LINE_RETRY_DELAYS", default=["30", "300", "1800"])]
 
 # Internationalisation: Japanese only, Japan time, fiscal years April to March.
 LANGUAGE_CODE = "ja"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from consultations.views import line
 from kokona import password_links
 from kokona.views import accounts, imports, pages
 
@@ -42,6 +43,8 @@ urlpatterns = [
     path("imports/<slug:name>/<int:pk>/", imports.preview, name="import_preview"),
     path("imports/<slug:name>/<int:pk>/status/", imports.status, name="import_status"),
     path("consultations/", include("consultations.urls")),
+    path("r/", include("consultations.public_urls")),
+    path("line/webhook", line.webhook, name="line_webhook"),
     path("supplies/", include("supplies.urls")),
     path("ibasho/", include("ibasho.urls")),
     path("reports/", include("reports.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supplies.views import home, placements, sites, stock
+from supplies.views import cards, home, placements, sites, stock
 
 app_name = "supplies"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("sites/export.<str:fmt>", sites.site_export, name="site_export"),
     path("sites/<int:pk>/", sites.site_detail, name="site_detail"),
     path("sites/<int:pk>/edit/", sites.site_edit, name="site_edit"),
+    path("sites/<int:pk>/cards/", cards.site_cards, name="site_cards"),
     path("sites/<int:pk>/restock/", stock.restock, name="restock"),
     path("sites/<int:pk>/stock-take/", stock.site_stock_take, name="site_stock_take"),
     path("hand-out/", stock.hand_out, name="hand_out"),
@@ -23,5 +24,6 @@ urlpatterns = [
     path("placements/new/", placements.placement_edit, name="placement_create"),
     path("placements/export.<str:fmt>", placements.placement_export, name="placement_export"),
     path("placements/<int:pk>/", placements.placement_detail, name="placement_detail"),
+    path("placements/<int:pk>/cards/", cards.placement_cards, name="placement_cards"),
     path("placements/<int:pk>/edit/", placements.placement_edit, name="placement_edit"),
 ]

@@ -62,6 +62,7 @@ REFERENCE_DATA = [
     ("consultations.migrations.0002_vocabularies", "add_vocabularies"),
     ("consultations.migrations.0003_role_permissions", "grant"),
     ("consultations.migrations.0013_closing_reasons_vocabulary", "add_closing_reasons"),
+    ("consultations.migrations.0014_reach_web_form_and_line", "grant"),
     ("supplies.migrations.0002_vocabularies", "add_vocabularies"),
     ("supplies.migrations.0003_role_permissions", "grant"),
     ("ibasho.migrations.0002_programs", "add_programs"),

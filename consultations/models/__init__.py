@@ -17,6 +17,8 @@ from consultations.models.cases import (
 )
 from consultations.models.clients import Client, ClientQuerySet
 from consultations.models.contacts import Contact, ContactQuerySet
+from consultations.models.line import LineAccount, LineEvent, LineReply
+from consultations.models.reach import PublicThrottle, ReachSettings
 from consultations.models.referrals import Referral, ReferralQuerySet
 from consultations.models.support import SupportActivity, SupportActivityQuerySet
 from consultations.models.vocabularies import (
@@ -44,6 +46,11 @@ __all__ = [
     "ConcernCategory",
     "Contact",
     "ContactQuerySet",
+    "LineAccount",
+    "LineEvent",
+    "LineReply",
+    "PublicThrottle",
+    "ReachSettings",
     "Referral",
     "ReferralQuerySet",
     "Risk",

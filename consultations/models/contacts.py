@@ -15,6 +15,7 @@ from consultations.models.clients import Client
 from consultations.models.vocabularies import Channel, ConcernCategory
 from kokona.crypto import EncryptedTextField
 from kokona.models import Provenance
+from supplies.models import CardLink
 
 
 class ContactQuerySet(PersonalQuerySet["Contact"]):
@@ -82,6 +83,15 @@ class Contact(Provenance):
     summary = EncryptedTextField(_("summary"), blank=True, context="consultations.contact.summary")
     next_step = EncryptedTextField(
         _("next step"), blank=True, context="consultations.contact.next_step"
+    )
+    # The card (a placement's or a site's) whose QR code brought her to the web form.
+    card_link = models.ForeignKey(
+        CardLink,
+        verbose_name=_("came through"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
     )
     # A keyed hash of the imported row: importing the same file twice adds nothing.
     import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consultations import queries, services
+from consultations import line_intake, queries, services
 from consultations.access import get_case_for_user
 from consultations.forms import (
     ActivityForm,
@@ -19,6 +19,7 @@ from consultations.forms import (
     ReferralForm,
     StatusForm,
 )
+from consultations.forms.line import LineReplyForm
 from consultations.models import Case, CaseStatus
 from kokona import audit
 from kokona.audit import Action
@@ -63,6 +64,8 @@ def _case_page(request: AuthenticatedHttpRequest, case: Case, **forms: object) -
         "activity_form": forms.get("activity_form") or ActivityForm(),
         "is_supervisor": user.has_role(Role.SUPERVISOR),
         "open_panel": forms.get("open_panel", ""),
+        "line": line_intake.case_panel(case, user),
+        "line_form": LineReplyForm(),
     }
     status = 409 if forms.get("conflict") else (400 if forms else 200)
     return TemplateResponse(request, "consultations/case.html", context, status=status)

@@ -29,6 +29,14 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "consultations/home.html", context)
 
 
+@require_GET
+@role_required(*NPO_STAFF)
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The home's 「New contacts nobody has taken」, polled by htmx: a web-form or LINE message
+    shows within seconds, without a reload."""
+    return render(request, "consultations/_inbox.html", {"unassigned": queries.inbox(request.user)})
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(*NPO_STAFF)
 def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:

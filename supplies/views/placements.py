@@ -11,8 +11,9 @@ from kokona.http import AuthenticatedHttpRequest, page_of
 from kokona.locking import CONFLICT
 from supplies import exports
 from supplies.forms import PlacementFilterForm, PlacementForm
-from supplies.models import OutreachPlacement
+from supplies.models import CardLink, OutreachPlacement
 from supplies.views import MANAGERS
+from supplies.views.cards import card_panel
 from supplies.views.records import VersionConflict, conflict, save_record
 
 
@@ -46,7 +47,8 @@ def placement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     placement = get_object_or_404(
         OutreachPlacement.objects.select_related("area", "site", "created_by"), pk=pk
     )
-    return render(request, "supplies/placement.html", {"placement": placement})
+    card = card_panel(request, CardLink.objects.for_placement(placement))
+    return render(request, "supplies/placement.html", {"placement": placement, "card": card})
 
 
 @require_http_methods(["GET", "POST"])

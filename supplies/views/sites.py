@@ -12,8 +12,9 @@ from kokona.locking import CONFLICT
 from kokona.roles import Role
 from supplies import exports, queries
 from supplies.forms import SiteFilterForm, SiteForm
-from supplies.models import Site, StockMovement
+from supplies.models import CardLink, Site, StockMovement
 from supplies.views import MANAGERS, READERS
+from supplies.views.cards import card_panel
 from supplies.views.records import VersionConflict, conflict, save_record
 
 
@@ -53,6 +54,8 @@ def site_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "manages": request.user.has_role(*MANAGERS),
         "is_supervisor": request.user.has_role(Role.SUPERVISOR),
     }
+    if context["manages"]:
+        context["card"] = card_panel(request, CardLink.objects.for_site(site))
     return render(request, "supplies/site.html", context)
 
 

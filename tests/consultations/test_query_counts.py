@@ -85,4 +85,5 @@ def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
     add(49, 1)
     fifty = queries_for(client, case.get_absolute_url())
 
-    assert one == fifty == 19  # 17, the changes of counselor, the outcomes to close with
+    # 17, the changes of counselor, the outcomes to close with, whether she writes on LINE
+    assert one == fifty == 20
