@@ -105,6 +105,7 @@ check-catalogue: install
 messages: install
 	DEBUG=true $(PY) manage.py makemessages --locale ja --no-location --no-obsolete
 	msgfmt --check -o locale/ja/LC_MESSAGES/django.mo $(PO)
+	msgfmt --check -o locale/ja/LC_MESSAGES/djangojs.mo locale/ja/LC_MESSAGES/djangojs.po
 
 # Third-party CSS and JS are copied in, with their licences, and committed: no CDN, no Node build.
 DESIGN_TOKENS := @digital-go-jp/design-tokens@1.1.9
