@@ -12,6 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from kokona import audit, password_links, step_up
 from kokona.models import AuditEvent, Notice, User
@@ -109,6 +111,9 @@ class KokonaUserAdmin(UserAdmin):
     )
     change_form_template = "admin/kokona/user/change_form.html"
     filter_horizontal = ("user_permissions",)
+
+    class Media:
+        js = ["js/admin-a11y.js"]  # names the picker's icons (static/js/admin-a11y.js says why)
 
     # Only a superuser hands out the powers of the admin itself; a supervisor manages people and
     # their roles, and cannot make herself (or anyone) a superuser.
@@ -218,6 +223,15 @@ class KokonaUserAdmin(UserAdmin):
 
 # The groups are the four roles of kokona.roles: created by migrations, never edited by hand.
 admin.site.unregister(Group)
+
+# django-otp's backup-code devices: the same admin, with the inline code fields named.
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(StaticDevice)
+class NamedStaticDeviceAdmin(StaticDeviceAdmin):
+    class Media:
+        js = ["js/admin-a11y.js"]  # names the inline fields (static/js/admin-a11y.js)
 
 
 class NamedBlankFilter(admin.AllValuesFieldListFilter):

@@ -30,6 +30,7 @@ NOT_PAGES = {
     "otpadmin:view_on_site": "a redirect to the object's own page, walked by itself",
     "healthz": "a plain-text health check for the proxy",
     "keep_alive": "POST only, from kokona.js",
+    "import_status": "a fragment the import's page polls; checked inside that page",
 }
 
 

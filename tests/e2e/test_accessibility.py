@@ -145,8 +145,9 @@ def demo_data(settings) -> Iterator[dict[str, User]]:
     add_authenticator(users["root"])
     Notice.objects.create(message="取込みの新しい機関を確認してください。")
     # A row for each admin list that would be empty, so its change page is walked too.
-    AccessAttempt.objects.create(username="nobody", ip_address="127.0.0.1", failures_since_start=1)
-    AccessFailureLog.objects.create(username="nobody", ip_address="127.0.0.1")
+    attempt = {"username": "nobody", "ip_address": "127.0.0.1", "path_info": "/login/"}
+    AccessAttempt.objects.create(**attempt, user_agent="Mozilla/5.0", failures_since_start=1)
+    AccessFailureLog.objects.create(**attempt, user_agent="Mozilla/5.0")
     apply_import.enqueue(0)  # a task row: the worker is not running, nothing happens
     for uploader in ("kanri", "kyoten"):
         sitemap.upload_samples(users[uploader])
