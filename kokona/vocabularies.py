@@ -59,7 +59,7 @@ class NamedRowsFormSet(BaseModelFormSet):
     (WCAG 1.3.1, 4.1.2; axe's label)."""
 
     def _construct_form(self, i: int, **kwargs: Any) -> Any:
-        form = super()._construct_form(i, **kwargs)
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         for field in form.fields.values():
             if not field.widget.is_hidden:
                 field.widget.attrs["aria-label"] = f"{field.label}（{form.instance}）"
