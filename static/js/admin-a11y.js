@@ -2,8 +2,9 @@
 // own scripts have built them:
 // - the two-box picker (filter_horizontal) puts aria-label on a bare <span> icon, a role that
 //   cannot carry a name (axe: aria-prohibited-attr): it is a small picture, so role="img";
-// - an autocomplete box (select2) is a combobox named by its current choice, so nothing while
-//   empty (axe: aria-input-field-name): it takes the name of the field's label;
+// - an autocomplete box (select2) is a combobox, and the text showing its choice a textbox, both
+//   named by the current choice, so nothing while empty (axe: aria-input-field-name): they take
+//   the name of the field's label;
 // - a field in a table of inline rows has its name in the column heading only (axe: label).
 (function () {
   "use strict";
@@ -15,8 +16,12 @@
     document.querySelectorAll("select.admin-autocomplete[id]").forEach(function (select) {
       var label = document.querySelector('label[for="' + select.id + '"]');
       var container = select.nextElementSibling;
-      var box = container && container.querySelector('[role="combobox"]');
-      if (label && box) box.setAttribute("aria-label", label.textContent.replace(/[:：]\s*$/, "").trim());
+      if (!label || !container) return;
+      var text = label.textContent.replace(/[:：]\s*$/, "").trim();
+      // The box (a combobox) and the text inside it that shows the choice (a textbox).
+      container.querySelectorAll('[role="combobox"], [role="textbox"]').forEach(function (box) {
+        box.setAttribute("aria-label", text);
+      });
     });
     document.querySelectorAll(".tabular table").forEach(function (table) {
       var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
