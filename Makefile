@@ -32,7 +32,7 @@ help:
 	@echo "make test   lint, checks and every test (PostgreSQL and Chromium needed)"
 	@echo "make lint   ruff format --check, ruff check, mypy, bandit"
 	@echo "make messages   update and compile the Japanese catalogue"
-	@echo "make vendor     refresh static/vendor from the npm registry"
+	@echo "make vendor     refresh static/vendor (and the tests' axe-core) from the npm registry"
 	@echo "make bench      time the pages and a 5 MB import on synthetic data (bench/README.md)"
 	@echo "make image-check   build the Docker image and run it against PostgreSQL (root, docker.io)"
 
@@ -105,10 +105,14 @@ check-catalogue: install
 messages: install
 	DEBUG=true $(PY) manage.py makemessages --locale ja --no-location --no-obsolete
 	msgfmt --check -o locale/ja/LC_MESSAGES/django.mo $(PO)
+	msgfmt --check -o locale/ja/LC_MESSAGES/djangojs.mo locale/ja/LC_MESSAGES/djangojs.po
 
 # Third-party CSS and JS are copied in, with their licences, and committed: no CDN, no Node build.
 DESIGN_TOKENS := @digital-go-jp/design-tokens@1.1.9
 HTMX := htmx.org@2.0.11
+# axe-core checks pages for WCAG problems in the browser tests only: it lives under tests/, which
+# the Docker image leaves out, so it never ships.
+AXE := axe-core@4.14.1
 vendor:
 	@tmp=$$(mktemp -d); cd $$tmp && npm pack --silent $(DESIGN_TOKENS) $(HTMX) >/dev/null && \
 	for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done; cd - >/dev/null; \
@@ -118,6 +122,12 @@ vendor:
 	cp $$tmp/htmx.org-*/package/dist/htmx.min.js static/vendor/htmx/; \
 	cp $$tmp/htmx.org-*/package/LICENSE static/vendor/htmx/LICENSE; \
 	rm -rf $$tmp; echo "static/vendor refreshed"
+	@tmp=$$(mktemp -d); cd $$tmp && npm pack --silent $(AXE) >/dev/null && \
+	mkdir -p axe && tar xzf axe-core-*.tgz -C axe; cd - >/dev/null; \
+	mkdir -p tests/e2e/vendor/axe-core; \
+	cp $$tmp/axe/package/axe.min.js $$tmp/axe/package/LICENSE $$tmp/axe/package/LICENSE-3RD-PARTY.txt \
+	  tests/e2e/vendor/axe-core/; \
+	rm -rf $$tmp; echo "tests/e2e/vendor refreshed"
 
 bench: install
 	$(PY) -m bench

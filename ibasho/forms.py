@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ibasho.models import Frequency, Program, Role, Session, Status
 from ibasho.services import Scope
-from kokona.forms import ErrorSummaryFocusMixin, VersionedForm
+from kokona.forms import ErrorSummaryFocusMixin, OwnIdsMixin, VersionedForm
 from kokona.models import User
 from kokona.widgets import CheckboxChips, ChoiceChips, DateInput
 
@@ -192,7 +192,9 @@ class SessionEditForm(VersionedForm, _SessionFields):
         return Scope(self.cleaned_data.get("scope") or Scope.THIS)
 
 
-class CancelForm(ErrorSummaryFocusMixin, forms.Form):
+class CancelForm(OwnIdsMixin, ErrorSummaryFocusMixin, forms.Form):
+    id_prefix = "cancel"  # beside the session's own form on its edit page
+
     scope = forms.ChoiceField(
         label=_("Cancel"), choices=SCOPES, initial=Scope.THIS, widget=ChoiceChips
     )

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -172,6 +173,9 @@ class KokonaUserAdmin(UserAdmin):
     change_form_template = "admin/kokona/user/change_form.html"
     filter_horizontal = ("user_permissions",)
 
+    class Media:
+        js = ["js/admin-a11y.js"]  # names the picker's icons (static/js/admin-a11y.js says why)
+
     # Only a superuser hands out the powers of the admin itself; a supervisor manages people and
     # their roles, and cannot make herself (or anyone) a superuser.
     SUPERUSER_ONLY = ("is_superuser", "is_staff", "user_permissions", "must_change_password")
@@ -298,6 +302,16 @@ class KokonaUserAdmin(UserAdmin):
 
 # The groups are the four roles of kokona.roles: created by migrations, never edited by hand.
 admin.site.unregister(Group)
+
+# django-otp's backup-code devices: the same admin, with the inline code fields named.
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(StaticDevice)
+class NamedStaticDeviceAdmin(StaticDeviceAdmin):
+    class Media:
+        js = ["js/admin-a11y.js"]  # names the inline fields (static/js/admin-a11y.js)
+
 
 # django-otp's device lists explain their search box in English.
 for _device in (StaticDevice, TOTPDevice):

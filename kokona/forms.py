@@ -25,6 +25,18 @@ class ErrorSummaryFocusMixin:
                 field.widget.attrs.pop("autofocus", None)
 
 
+class OwnIdsMixin:
+    """A form that shares its page with other forms: its ids start with its own `id_prefix`, so
+    the 「メモ」 of one never takes the id of another's and every label names its own field
+    (WCAG 1.3.1, 4.1.2). Field names, and so what the form posts, stay as they are."""
+
+    id_prefix: str
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
 def not_in_future(moment: dt.datetime) -> dt.datetime:
     """A moment that has happened: a few minutes' grace for a phone whose clock runs fast."""
     if moment > timezone.now() + dt.timedelta(minutes=5):

@@ -93,6 +93,9 @@ class OutreachPlacementAdmin(SafeExportMixin, NoDeleteAdmin):
     search_fields = ["name", "address"]
     autocomplete_fields = ["site"]
 
+    class Media:
+        js = ["js/admin-a11y.js"]  # names the autocomplete box (static/js/admin-a11y.js)
+
 
 @admin.register(StockMovement)
 class StockMovementAdmin(admin.ModelAdmin):

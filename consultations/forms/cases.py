@@ -8,14 +8,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Case, CaseStatus, Channel, ClosingReason, ConcernCategory
-from kokona.forms import ErrorSummaryFocusMixin, VersionedForm, not_in_past
+from kokona.forms import ErrorSummaryFocusMixin, OwnIdsMixin, VersionedForm, not_in_past
 from kokona.models import User
 from kokona.roles import Role
 from kokona.widgets import CheckboxChips, ChoiceChips, DateInput
 
 
-class StatusForm(ErrorSummaryFocusMixin, VersionedForm):
+class StatusForm(OwnIdsMixin, ErrorSummaryFocusMixin, VersionedForm):
     """A step of the case. Closing names its outcome; reopening sets a new follow-up date."""
+
+    id_prefix = "status"  # one of the case page's forms
 
     to = forms.ChoiceField(label=_("New status"), choices=Case.Status, widget=ChoiceChips)
     outcome = forms.ModelChoiceField(
@@ -61,7 +63,8 @@ class StatusForm(ErrorSummaryFocusMixin, VersionedForm):
         return not_in_past(self.cleaned_data["follow_up_due"])
 
 
-class AssignForm(VersionedForm):
+class AssignForm(OwnIdsMixin, VersionedForm):
+    id_prefix = "assign"  # one of the case page's forms
     assigned_to = forms.ModelChoiceField(
         label=_("Counselor in charge"), queryset=User.objects.none(), empty_label=_("Choose")
     )

@@ -23,7 +23,7 @@ from consultations.models import (
     Risk,
 )
 from kokona.crypto import HANDLE_KINDS
-from kokona.forms import ErrorSummaryFocusMixin, not_in_future, validate_not_in_past
+from kokona.forms import ErrorSummaryFocusMixin, OwnIdsMixin, not_in_future, validate_not_in_past
 from kokona.models import User
 from kokona.widgets import CheckboxChips, ChoiceChips, DateInput, DateTimeInput
 
@@ -307,7 +307,8 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         }
 
 
-class ContactForm(ErrorSummaryFocusMixin, forms.ModelForm):
+class ContactForm(OwnIdsMixin, ErrorSummaryFocusMixin, forms.ModelForm):
+    id_prefix = "contact"  # one of the case page's forms
     follow_up_due = forms.DateField(
         label=_("Follow up by"),
         required=False,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations import services
 from consultations.models import Agency, Referral
-from kokona.forms import ErrorSummaryFocusMixin
+from kokona.forms import ErrorSummaryFocusMixin, OwnIdsMixin
 from kokona.models import User
 from kokona.roles import Role
 from kokona.widgets import ChoiceChips, DateInput
@@ -32,7 +32,9 @@ def check_sharing(form: Any, data: dict[str, Any]) -> None:
         )
 
 
-class ReferralForm(ErrorSummaryFocusMixin, forms.ModelForm):
+class ReferralForm(OwnIdsMixin, ErrorSummaryFocusMixin, forms.ModelForm):
+    id_prefix = "referral"  # one of the case page's forms
+
     class Meta:
         model = Referral
         fields = [

@@ -6,11 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import SupportActivity
-from kokona.forms import ErrorSummaryFocusMixin
+from kokona.forms import ErrorSummaryFocusMixin, OwnIdsMixin
 from kokona.widgets import ChoiceChips, DateInput
 
 
-class ActivityForm(ErrorSummaryFocusMixin, forms.ModelForm):
+class ActivityForm(OwnIdsMixin, ErrorSummaryFocusMixin, forms.ModelForm):
+    id_prefix = "activity"  # one of the case page's forms
+
     class Meta:
         model = SupportActivity
         fields = ["kind", "done_on", "role_taken", "notes"]

@@ -2,6 +2,8 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from kokona import fiscal
 
@@ -32,3 +34,21 @@ def short_datetime(value: dt.datetime | None) -> str:
         return ""
     local = timezone.localtime(value)
     return f"{short_date(local)} {local.hour}:{local.minute:02d}"
+
+
+@register.simple_block_tag
+def scroll_region(content: str, label: str = "", labelledby: str = "") -> SafeString:
+    """A wide table in a box that scrolls sideways on a phone. The box is a named region a
+    keyboard can reach (tabindex 0), so someone without a mouse or touch can scroll it too
+    (WCAG 2.1.1, 4.1.2; axe's scrollable-region-focusable). Name it by `label` or by the id of
+    its heading (`labelledby`):
+
+        {% scroll_region _("Access log") %}<table>…</table>{% endscroll_region %}
+    """
+    if labelledby:
+        name = format_html('aria-labelledby="{}"', labelledby)
+    else:
+        name = format_html('aria-label="{}"', label)
+    return format_html(
+        '<div class="table-wrap" role="region" {} tabindex="0">{}</div>', name, content
+    )

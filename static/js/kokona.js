@@ -157,6 +157,25 @@
       }
     });
 
+    // Enter in a one-line field presses the form's own button (記録する), not the first button
+    // in the page's order (検索, which would reload the page as a search); Enter in the search
+    // field searches in place. Without JavaScript Enter presses 検索, which loses nothing typed.
+    // Enter that confirms a Japanese IME conversion is the IME's, never a submit.
+    var ONE_LINE = /^(text|search|email|tel|url|number|password|date|datetime-local|time)$/;
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
+      var field = event.target;
+      if (field.tagName !== "INPUT" || !ONE_LINE.test(field.type) || !field.form) return;
+      var button = field.form.querySelector("[data-default-submit]");
+      if (!button) return;
+      event.preventDefault();
+      if (field.hasAttribute("data-enter-searches")) {
+        field.dispatchEvent(new Event("search"));
+      } else {
+        field.form.requestSubmit(button);
+      }
+    });
+
     // A record being typed late at night must not be lost: warn before leaving the page, and
     // keep the session alive while she is still typing.
     document.addEventListener("input", function (event) {
