@@ -287,16 +287,16 @@ def timeline(case: Case, user: User, *, latest: int | None = None) -> list[Entry
         .select_related("from_user", "to_user", "changed_by")
         .order_by("-changed_at", "-pk")
     )
+    sources: list[QuerySet[Any]] = [contacts, activities, referrals, changes, handovers]
     if latest is not None:
-        contacts, activities, referrals, changes, handovers = (
-            rows[:latest] for rows in (contacts, activities, referrals, changes, handovers)
-        )
+        sources = [rows[:latest] for rows in sources]
+    shown_contacts, shown_activities, shown_referrals, shown_changes, shown_handovers = sources
     entries = chain(
-        (Entry("contact", c.occurred_at, c) for c in contacts),
-        (Entry("activity", start_of_day(a.done_on), a) for a in activities),
-        (Entry("referral", start_of_day(r.referred_on), r) for r in referrals),
-        (Entry("status", s.changed_at, s) for s in changes),
-        (Entry("assignment", h.changed_at, h) for h in handovers),
+        (Entry("contact", c.occurred_at, c) for c in shown_contacts),
+        (Entry("activity", start_of_day(a.done_on), a) for a in shown_activities),
+        (Entry("referral", start_of_day(r.referred_on), r) for r in shown_referrals),
+        (Entry("status", s.changed_at, s) for s in shown_changes),
+        (Entry("assignment", h.changed_at, h) for h in shown_handovers),
     )
     story = sorted(entries, key=lambda e: (e.at, e.kind == "status"), reverse=True)
     return story if latest is None else story[:latest]

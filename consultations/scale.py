@@ -4,6 +4,7 @@ each close kept as a status change. One case of the first counselor gets a 200-e
 the case page the benchmark opens."""
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Model
 
@@ -40,7 +41,7 @@ SUMMARIES = [
 
 
 def seed(scale: Scale) -> str:
-    vocab = {
+    vocab: dict[str, list[Any]] = {
         "channels": list(Channel.objects.all()),
         "concerns": list(ConcernCategory.objects.all()),
         "age_bands": list(AgeBand.objects.all()),

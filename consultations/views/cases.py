@@ -25,6 +25,7 @@ from kokona.audit import Action
 from kokona.decorators import role_required
 from kokona.http import AuthenticatedHttpRequest, page_of
 from kokona.locking import CONFLICT, VersionConflict, conflict_form
+from kokona.models import User
 from kokona.roles import NPO_STAFF, Role
 
 # --- cases -------------------------------------------------------------------------------------
@@ -56,7 +57,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 PANELS = ("contact", "activity", "referral", "status", "assign")
 
 
-def _panel_form(name: str, case: Case, user: object) -> object:
+def _panel_form(name: str, case: Case, user: User) -> object:
     return {
         "contact": lambda: ContactForm(),
         "activity": lambda: ActivityForm(),

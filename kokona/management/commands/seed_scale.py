@@ -48,6 +48,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{line} ({time.perf_counter() - step:.0f} s)")
         with connection.cursor() as cursor:
             # What autovacuum does to a long-lived database: statistics and the visibility map
-            # (index-only scans).
-            cursor.execute("VACUUM ANALYZE")
+            # (index-only scans). VACUUM cannot run in a transaction (a test's): ANALYZE then.
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.stdout.write(f"Seeded {years} years in {time.perf_counter() - started:.0f} s.")
