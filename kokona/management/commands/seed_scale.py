@@ -39,7 +39,7 @@ class Command(BaseCommand):
             load = scale.Scale(
                 years=years,
                 today=timezone.localdate(),
-                rng=random.Random(seed),  # noqa: S311  # nosec B311 - synthetic data
+                rng=random.Random(seed),  # noqa: S311  # nosec B311
                 **people,  # type: ignore[arg-type]
             )
             for seeder in scale.seeders():
