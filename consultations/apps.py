@@ -14,9 +14,10 @@ class ConsultationsConfig(AppConfig):
         # staff, its KPIs (registered as the module loads), its demo data and its import. The
         # modules read models, so they load now that the models have.
         from consultations import demo, indicators  # noqa: F401
+        from consultations import scale as scale_seed
         from consultations.importer import ConsultationsImporter
         from kokona import demo as demos
-        from kokona import importers
+        from kokona import importers, scale
 
         navigation.register(
             _("Consultations"), "consultations:home", roles=NPO_STAFF, order=10, home_of=NPO_STAFF
@@ -28,4 +29,5 @@ class ConsultationsConfig(AppConfig):
             order=45,
         )
         demos.register(demo.seed, order=10)
+        scale.register(scale_seed.seed, order=10)
         importers.register(ConsultationsImporter())

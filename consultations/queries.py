@@ -18,10 +18,21 @@ from consultations.models import (
     Client,
     Contact,
 )
-from kokona.crypto import HANDLE_KINDS
+from kokona.crypto import HANDLE_KINDS, EncryptedTextField
 from kokona.fiscal import start_of_day
 from kokona.models import AuditEvent, Notice, User
 from kokona.roles import Role
+
+# A case row shows none of her encrypted fields: not loading them spares decrypting seven fields
+# a row (hundreds a page).
+ROW_SKIPS = [
+    *(
+        f"client__{field.name}"
+        for field in Client._meta.fields
+        if isinstance(field, EncryptedTextField)
+    ),
+    *(field.name for field in Case._meta.fields if isinstance(field, EncryptedTextField)),
+]
 
 
 def case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -31,9 +42,15 @@ def case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
     through the (case, occurred_at) index, however many contacts there are.
     """
     last_contact = Contact.objects.filter(case=OuterRef("pk")).order_by("-occurred_at")
-    return cases.select_related(
-        "client", "client__age_band", "assigned_to", "primary_concern"
-    ).annotate(last_contact_at=Subquery(last_contact.values("occurred_at")[:1]))
+    return (
+        cases.select_related("client", "client__age_band", "assigned_to", "primary_concern")
+        .defer(*ROW_SKIPS)
+        .annotate(last_contact_at=Subquery(last_contact.values("occurred_at")[:1]))
+    )
+
+
+# A home list shows the next things to do; the rest is counted, with a link to the case list.
+HOME_ROWS = 10
 
 
 @dataclass
@@ -49,6 +66,8 @@ class Home:
     handed_over: list[CaseAssignment]
     quiet_crises: list[Case]
     caseloads: list[dict[str, object]]
+    # How many of her open cases there are, overdue and due soon: the lists show HOME_ROWS.
+    counts: dict[str, int]
 
 
 # A case at crisis risk that nobody has been in touch with for this long is flagged.
@@ -98,8 +117,10 @@ def inbox(user: User) -> list[Contact]:
         .select_related(
             "client", "channel", "case", "counselor", "card_link__placement", "card_link__site"
         )
+        # Cases nobody is in charge of, as a subquery (the partial index case_unassigned):
+        # joining every case to the contacts of the last 60 days read all cases.
         .filter(
-            Q(case__assigned_to__isnull=True, case__isnull=False)
+            Q(case__in=Case.objects.unscoped().filter(assigned_to__isnull=True).values("pk"))
             | Q(client__isnull=True, counselor__isnull=True)
         )
         .filter(occurred_at__gte=timezone.now() - dt.timedelta(days=60))
@@ -109,10 +130,18 @@ def inbox(user: User) -> list[Contact]:
 
 def home(user: User, *, today: dt.date | None = None) -> Home:
     """A counselor's day: her open cases, follow-ups due and overdue, new contacts nobody has
-    taken yet, and the latest exchanges on her cases."""
+    taken yet, and the latest exchanges on her cases. Each list shows the next HOME_ROWS; how
+    many there are in all is counted in one query (a counselor may hold hundreds of cases)."""
     today = today or timezone.localdate()
     visible = Case.objects.visible_to(user)
-    mine = case_rows(visible.open().filter(assigned_to=user)).order_by("follow_up_due", "-pk")
+    own = visible.open().filter(assigned_to=user)
+    soon = today + dt.timedelta(days=3)
+    counts = own.aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(follow_up_due__lt=today)),
+        due=Count("pk", filter=Q(follow_up_due__gte=today, follow_up_due__lte=soon)),
+    )
+    mine = case_rows(own).order_by("follow_up_due", "-pk")
     overdue = case_rows(visible.overdue(today).filter(assigned_to=user)).order_by("follow_up_due")
     due = case_rows(visible.due(today).filter(assigned_to=user)).order_by("follow_up_due")
     contacts = Contact.objects.visible_to(user).select_related(
@@ -143,17 +172,18 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
             )[:20]
         )
     return Home(
-        my_cases=list(mine[:50]),
-        overdue=list(overdue[:20]),
-        due=list(due[:20]),
+        my_cases=list(mine[:HOME_ROWS]),
+        overdue=list(overdue[:HOME_ROWS]),
+        due=list(due[:HOME_ROWS]),
         unassigned=inbox(user),
-        recent=list(recent.order_by("-occurred_at")[:10]),
+        recent=list(recent.order_by("-occurred_at")[:HOME_ROWS]),
         team_overdue=team_overdue,
         team_at_risk=team_at_risk,
         notices=notices,
         handed_over=list(handed_over),
         quiet_crises=list(crises[:20]),
         caseloads=loads,
+        counts=counts,
     )
 
 
@@ -236,8 +266,13 @@ class Entry:
     record: object
 
 
-def timeline(case: Case, user: User) -> list[Entry]:
-    """Contacts, support activities, referrals and status changes of a case, newest first.
+# The case page shows her latest entries; the whole story is one link away (`?story`).
+TIMELINE_ROWS = 50
+
+
+def timeline(case: Case, user: User, *, latest: int | None = None) -> list[Entry]:
+    """Contacts, support activities, referrals and status changes of a case, newest first;
+    only the `latest` entries when given (each kind fetched newest first, `latest` at most).
 
     Six queries, whatever the length of the story.
     """
@@ -245,23 +280,52 @@ def timeline(case: Case, user: User) -> list[Entry]:
         case.contacts.visible_to(user)
         .select_related("channel", "counselor")
         .prefetch_related("categories")
+        .order_by("-occurred_at", "-pk")
     )
-    activities = case.activities.visible_to(user).select_related("staff")
-    referrals = case.referrals.visible_to(user).select_related(
-        "agency", "created_by", "override_by"
+    activities = (
+        case.activities.visible_to(user).select_related("staff").order_by("-done_on", "-pk")
     )
-    changes = case.status_changes.visible_to(user).select_related("changed_by", "outcome")
-    handovers = case.assignments.visible_to(user).select_related(
-        "from_user", "to_user", "changed_by"
+    referrals = (
+        case.referrals.visible_to(user)
+        .select_related("agency", "created_by", "override_by")
+        .order_by("-referred_on", "-pk")
     )
+    changes = (
+        case.status_changes.visible_to(user)
+        .select_related("changed_by", "outcome")
+        .order_by("-changed_at", "-pk")
+    )
+    handovers = (
+        case.assignments.visible_to(user)
+        .select_related("from_user", "to_user", "changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+    sources: list[QuerySet[Any]] = [contacts, activities, referrals, changes, handovers]
+    if latest is not None:
+        sources = [rows[:latest] for rows in sources]
+    shown_contacts, shown_activities, shown_referrals, shown_changes, shown_handovers = sources
     entries = chain(
-        (Entry("contact", c.occurred_at, c) for c in contacts),
-        (Entry("activity", start_of_day(a.done_on), a) for a in activities),
-        (Entry("referral", start_of_day(r.referred_on), r) for r in referrals),
-        (Entry("status", s.changed_at, s) for s in changes),
-        (Entry("assignment", h.changed_at, h) for h in handovers),
+        (Entry("contact", c.occurred_at, c) for c in shown_contacts),
+        (Entry("activity", start_of_day(a.done_on), a) for a in shown_activities),
+        (Entry("referral", start_of_day(r.referred_on), r) for r in shown_referrals),
+        (Entry("status", s.changed_at, s) for s in shown_changes),
+        (Entry("assignment", h.changed_at, h) for h in shown_handovers),
     )
-    return sorted(entries, key=lambda e: (e.at, e.kind == "status"), reverse=True)
+    story = sorted(entries, key=lambda e: (e.at, e.kind == "status"), reverse=True)
+    return story if latest is None else story[:latest]
+
+
+def timeline_page(case: Case, user: User, *, whole: bool) -> dict[str, object]:
+    """What the case page shows of her story: the latest TIMELINE_ROWS entries, or all of them;
+    `more` says whether older entries were left out (one more entry asked for, no count)."""
+    if whole:
+        return {"timeline": timeline(case, user), "more": False, "whole": True}
+    entries = timeline(case, user, latest=TIMELINE_ROWS + 1)
+    return {
+        "timeline": entries[:TIMELINE_ROWS],
+        "more": len(entries) > TIMELINE_ROWS,
+        "whole": False,
+    }
 
 
 def client_cases(client: Client, user: User) -> QuerySet[Case]:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/", cases.case_list, name="case_list"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
+    path("cases/<int:pk>/panels/<slug:panel>/", cases.case_panel, name="case_panel"),
     path("cases/<int:pk>/status/", cases.case_status, name="case_status"),
     path("cases/<int:pk>/assign/", cases.case_assign, name="case_assign"),
     path("cases/<int:pk>/contacts/", cases.case_add_contact, name="case_add_contact"),

@@ -15,11 +15,13 @@ class IbashoConfig(AppConfig):
         # load now that the models have.
         from consultations.export import register_section
         from ibasho import demo, export, indicators  # noqa: F401
+        from ibasho import scale as scale_seed
         from ibasho.importer import SessionsImporter
         from kokona import demo as demos
-        from kokona import importers
+        from kokona import importers, scale
 
         navigation.register(_("Drop-in space"), "ibasho:home", roles=NPO_STAFF, order=20)
         demos.register(demo.seed, order=20)
+        scale.register(scale_seed.seed, order=30)
         importers.register(SessionsImporter())
         register_section("ibasho_attendance", export.SECTION)

@@ -126,6 +126,10 @@ MIGRATE_DATABASE = env.db_url_config(
 )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No JIT compilation: kokona's queries are short, and on ten years of records the planner's cost
+# estimates cross jit_above_cost, so PostgreSQL spent 150-500 ms compiling a query that runs in
+# tens (bench/README.md). Set here so that every deployment gets it, whatever its server config.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (applying an import) is queued in PostgreSQL and run by `manage.py db_worker`.

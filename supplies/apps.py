@@ -14,8 +14,9 @@ class SuppliesConfig(AppConfig):
         # home, its KPIs (registered as the module loads), its demo data and the sites import.
         # The modules read models, so they load now that the models have.
         from kokona import demo as demos
-        from kokona import importers
+        from kokona import importers, scale
         from supplies import demo, indicators  # noqa: F401
+        from supplies import scale as scale_seed
         from supplies.importer import SitesImporter
 
         navigation.register(
@@ -30,4 +31,5 @@ class SuppliesConfig(AppConfig):
             _("Product sites"), "supplies:site_list", roles=(Role.COUNSELOR,), order=31
         )
         demos.register(demo.seed, order=20)
+        scale.register(scale_seed.seed, order=20)
         importers.register(SitesImporter())

@@ -164,7 +164,29 @@ class Case(Provenance):
                 name="case_closes_after_it_opens",
             ),
         ]
-        indexes = [models.Index(fields=["assigned_to", "status"], name="case_assignee_status")]
+        indexes = [
+            models.Index(fields=["assigned_to", "status"], name="case_assignee_status"),
+            # Checked with EXPLAIN on ten years of records (bench/README.md). The access door asks
+            # "is she restricted from this user?" on every read: without this, a scan of all cases.
+            models.Index(
+                fields=["client"], condition=Q(restricted=True), name="case_restricted_client"
+            ),
+            # The home's contacts nobody has taken.
+            models.Index(
+                fields=["id"], condition=Q(assigned_to__isnull=True), name="case_unassigned"
+            ),
+            # A counselor's open cases by follow-up date (her home), and the case list's order.
+            models.Index(
+                fields=["assigned_to", "follow_up_due"],
+                condition=~Q(status=CaseStatus.CLOSED),
+                name="case_open_assignee_due",
+            ),
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=~Q(status=CaseStatus.CLOSED),
+                name="case_open_latest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.client.nickname} #{self.pk}"

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from kokona.audit import Action
 from kokona.decorators import role_required
 from kokona.http import AuthenticatedHttpRequest, page_of
 from kokona.locking import CONFLICT, VersionConflict, conflict_form
+from kokona.models import User
 from kokona.roles import NPO_STAFF, Role
 
 # --- cases -------------------------------------------------------------------------------------
@@ -49,26 +50,64 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+# The action panels of the case page, each with its form. A panel's form is rendered only when
+# it is open: when it comes back with errors, when the panel is asked for (`?panel=`, and htmx
+# fetches it as the panel is opened), and the status panel of a closed case, open from the start.
+# Building and rendering five forms with their staff, vocabulary and agency choices on every view
+# was a quarter of the page's time (bench/README.md).
+PANELS = ("contact", "activity", "referral", "status", "assign")
+
+
+def _panel_form(name: str, case: Case, user: User) -> object:
+    return {
+        "contact": lambda: ContactForm(),
+        "activity": lambda: ActivityForm(),
+        "referral": lambda: ReferralForm(user=user),
+        "status": lambda: StatusForm(case=case),
+        "assign": lambda: AssignForm(case=case),
+    }[name]()
+
+
 def _case_page(request: AuthenticatedHttpRequest, case: Case, **forms: object) -> HttpResponse:
     """The case page, also when a form on it comes back with errors: a read of her record
-    either way, so it is audited here."""
+    either way, so it is audited here. Only the open panel's form is built."""
     user = request.user
     audit.record(Action.VIEW, case, by=request.user)
-    context = {
+    open_panel = str(forms.get("open_panel") or "")
+    asked = request.GET.get("panel", "") if request.method == "GET" else ""
+    if not open_panel and asked in PANELS:
+        open_panel = asked
+    context: dict[str, object] = {
         "case": case,
-        "timeline": queries.timeline(case, user),
-        "status_form": forms.get("status_form") or StatusForm(case=case),
-        "assign_form": forms.get("assign_form") or AssignForm(case=case),
-        "contact_form": forms.get("contact_form") or ContactForm(),
-        "referral_form": forms.get("referral_form") or ReferralForm(user=user),
-        "activity_form": forms.get("activity_form") or ActivityForm(),
         "is_supervisor": user.has_role(Role.SUPERVISOR),
-        "open_panel": forms.get("open_panel", ""),
+        "open_panel": open_panel,
         "line": line_intake.case_panel(case, user),
         "line_form": LineReplyForm(),
     }
+    context |= queries.timeline_page(case, user, whole="story" in request.GET)
+    shown = {open_panel} | ({"status"} if case.is_closed else set())
+    for name in PANELS:
+        if name in shown:
+            context[f"{name}_form"] = forms.get(f"{name}_form") or _panel_form(name, case, user)
     status = 409 if forms.get("conflict") else (400 if forms else 200)
     return TemplateResponse(request, "consultations/case.html", context, status=status)
+
+
+@require_GET
+@role_required(*NPO_STAFF)
+def case_panel(request: AuthenticatedHttpRequest, pk: int, panel: str) -> HttpResponse:
+    """One action panel's form, fetched as the panel opens (htmx). Not a read of her record:
+    the form shows nothing of hers, so no audit event; the access door still applies."""
+    case = get_case_for_user(request, pk)
+    if panel not in PANELS or (panel == "assign" and not request.user.has_role(Role.SUPERVISOR)):
+        raise Http404
+    context = {
+        "case": case,
+        "panel": panel,
+        "form": _panel_form(panel, case, request.user),
+        "open_panel": "",
+    }
+    return render(request, "consultations/_case_panel.html", context)
 
 
 @require_GET

@@ -74,6 +74,12 @@ MATRIX = [
     ("case list", "get", lambda c, b: reverse("consultations:case_list"), STAFF),
     ("case list fragment", "htmx", lambda c, b: reverse("consultations:case_list"), STAFF),
     ("case page", "get", lambda c, b: c.get_absolute_url(), RESTRICTED),
+    (
+        "case panel",
+        "htmx",
+        lambda c, b: reverse("consultations:case_panel", args=[c.pk, "contact"]),
+        RESTRICTED,
+    ),
     ("case edit", "get", lambda c, b: reverse("consultations:case_edit", args=[c.pk]), RESTRICTED),
     ("case save", "post", lambda c, b: reverse("consultations:case_edit", args=[c.pk]), RESTRICTED),
     ("status", "post", lambda c, b: reverse("consultations:case_status", args=[c.pk]), RESTRICTED),

@@ -1,0 +1,115 @@
+"""Pages that would grow with years of records show the next things and count or link the rest
+(issue 13): the counselor's home, her timeline, and the case page's action panels."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations.queries import HOME_ROWS, TIMELINE_ROWS
+from consultations.views.cases import PANELS
+from tests.consultations.factories import make_case, make_client, make_contact
+
+
+def test_the_home_lists_the_next_cases_and_counts_the_rest(client_as, counselor):
+    today = timezone.localdate()
+    for i in range(HOME_ROWS + 5):
+        make_case(
+            make_client(f"期限切れ{i}"),
+            assigned_to=counselor,
+            follow_up_due=today - dt.timedelta(days=i + 1),
+        )
+    make_case(make_client("あとで"), assigned_to=counselor, follow_up_due=today + dt.timedelta(30))
+
+    response = client_as("counselor").get(reverse("consultations:home"))
+
+    home = response.context["home"]
+    assert len(home.overdue) == len(home.my_cases) == HOME_ROWS
+    assert home.counts == {"open": HOME_ROWS + 6, "overdue": HOME_ROWS + 5, "due": 0}
+    html = response.content.decode()
+    mine = html[html.index('id="mine-heading"') :]
+    assert f'<span class="count">{HOME_ROWS + 6}</span>' in mine
+    assert f"?counselor={counselor.pk}&amp;overdue=on" in html
+    assert "あとで" not in mine  # the 16th by follow-up date is behind the link
+
+
+def test_the_case_page_shows_her_latest_entries_and_links_the_whole_story(client_as, counselor):
+    case = make_case(make_client("ながい"), assigned_to=counselor)
+    start = timezone.now() - dt.timedelta(days=400)
+    for i in range(TIMELINE_ROWS + 3):
+        make_contact(case, at=start + dt.timedelta(days=i), summary=f"記録{i:03d}")
+    client = client_as("counselor")
+
+    latest = client.get(case.get_absolute_url())
+    whole = client.get(case.get_absolute_url() + "?story")
+
+    assert len(latest.context["timeline"]) == TIMELINE_ROWS and latest.context["more"]
+    html = latest.content.decode()
+    assert f"記録{TIMELINE_ROWS + 2:03d}" in html and "記録000" not in html
+    assert "?story#story-heading" in html
+    assert len(whole.context["timeline"]) == TIMELINE_ROWS + 3 and not whole.context["more"]
+    assert "記録000" in whole.content.decode()
+
+
+class TestActionPanels:
+    def test_no_form_is_built_until_a_panel_is_opened(self, client_as, counselor):
+        case = make_case(make_client("みさき"), assigned_to=counselor)
+
+        response = client_as("counselor").get(case.get_absolute_url())
+
+        assert all(f"{name}_form" not in response.context for name in PANELS)
+        html = response.content.decode()
+        panel = reverse("consultations:case_panel", args=[case.pk, "contact"])
+        assert f'hx-get="{panel}"' in html and 'hx-trigger="toggle once"' in html
+        assert 'name="summary"' not in html
+
+    def test_a_panel_sends_its_form_and_the_page_opens_with_it_without_javascript(
+        self, client_as, counselor
+    ):
+        case = make_case(make_client("みさき"), assigned_to=counselor)
+        client = client_as("counselor")
+
+        fragment = client.get(
+            reverse("consultations:case_panel", args=[case.pk, "contact"]), HTTP_HX_REQUEST="true"
+        )
+        page = client.get(case.get_absolute_url() + "?panel=contact")
+
+        assert 'name="summary"' in fragment.content.decode()
+        assert "<html" not in fragment.content.decode()
+        html = page.content.decode()
+        assert 'id="panel-contact" open' in html and 'name="summary"' in html
+
+    def test_an_unknown_panel_and_the_assign_panel_of_a_counselor_are_404(
+        self, client_as, counselor
+    ):
+        case = make_case(make_client("みさき"), assigned_to=counselor)
+        client = client_as("counselor")
+
+        for panel in ["nothing", "assign"]:
+            url = reverse("consultations:case_panel", args=[case.pk, panel])
+            assert client.get(url).status_code == 404
+
+    def test_a_closed_case_opens_with_its_status_form(self, client_as, counselor):
+        case = make_case(
+            make_client("みさき"),
+            assigned_to=counselor,
+            status="closed",
+            closed_on=timezone.localdate(),
+        )
+
+        response = client_as("counselor").get(case.get_absolute_url())
+
+        assert "status_form" in response.context
+        assert 'id="panel-status" open' in response.content.decode()
+
+    def test_a_form_with_errors_comes_back_open_and_alone(self, client_as, counselor):
+        case = make_case(make_client("みさき"), assigned_to=counselor)
+
+        response = client_as("counselor").post(
+            reverse("consultations:case_add_contact", args=[case.pk]), {"summary": ""}
+        )
+
+        assert response.status_code == 400
+        assert response.context["contact_form"].errors
+        assert "activity_form" not in response.context
+        assert 'id="panel-contact" open' in response.content.decode()
