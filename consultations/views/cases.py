@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -56,6 +57,15 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 # Building and rendering five forms with their staff, vocabulary and agency choices on every view
 # was a quarter of the page's time (bench/README.md).
 PANELS = ("contact", "activity", "referral", "status", "assign")
+# Where each panel's form posts: a form kept at the idle sign-out (kokona/drafts.py) opens its
+# panel again, so that the script finds the form to put her words back into.
+PANEL_ACTIONS = {
+    "contact": "consultations:case_add_contact",
+    "activity": "consultations:case_add_activity",
+    "referral": "consultations:case_add_referral",
+    "status": "consultations:case_status",
+    "assign": "consultations:case_assign",
+}
 
 
 def _panel_form(name: str, case: Case, user: User) -> object:
@@ -77,6 +87,16 @@ def _case_page(request: AuthenticatedHttpRequest, case: Case, **forms: object) -
     asked = request.GET.get("panel", "") if request.method == "GET" else ""
     if not open_panel and asked in PANELS:
         open_panel = asked
+    kept_action = (getattr(request, "kokona_draft", None) or {}).get("action")
+    if not open_panel and kept_action:
+        open_panel = next(
+            (
+                name
+                for name, url in PANEL_ACTIONS.items()
+                if reverse(url, args=[case.pk]) == kept_action
+            ),
+            "",
+        )
     context: dict[str, object] = {
         "case": case,
         "is_supervisor": user.has_role(Role.SUPERVISOR),

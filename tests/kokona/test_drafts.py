@@ -172,6 +172,9 @@ def test_a_form_posting_elsewhere_goes_back_to_the_page_it_was_on(client, counse
     html = restored.content.decode()
     blob = json.loads(html[html.index('id="kokona-draft"') :].split(">", 1)[1].split("<", 1)[0])
     assert blob == {"action": action, "fields": {"summary": [WRITE_UP]}}
+    # The case page builds a panel's form only when it is open: the kept one's panel is.
+    assert f'action="{action}"' in html
+    assert restored.context["open_panel"] == "contact"
 
 
 def test_a_referer_from_another_site_is_not_followed(client, counselor):
