@@ -45,14 +45,6 @@ def url(name: str, *args: object, query: str = "") -> str | None:
     return f"{path}?{query}" if query else path
 
 
-def first_url(*names: str, query: str = "") -> str | None:
-    """The first of these URL names that exists (a page another branch may add or rename)."""
-    for name in names:
-        if (found := url(name, query=query)) is not None:
-            return found
-    return None
-
-
 def _quick_contact(found: Found) -> dict[str, str]:
     now = dt.datetime.now().replace(second=0, microsecond=0)  # noqa: DTZ005 - Japan time server
     return {
@@ -96,13 +88,11 @@ PAGES = [
     Page("site list", "site_manager", lambda f: url("supplies:site_list")),
     Page("restock round", "site_manager", lambda f: url("supplies:round")),
     Page("session calendar", "counselor", lambda f: url("ibasho:home")),
-    Page("city dashboard (year)", "city_staff", lambda f: url("reports:home"), goal=10.0),
     Page(
-        "KPI CSV",
+        "city dashboard (year)",
         "city_staff",
-        lambda f: first_url(
-            "reports:kpi_csv", "reports:kpi_export", "reports:export", query=f"year={f.fiscal_year}"
-        ),
+        lambda f: url("reports:dashboard", f.fiscal_year),
         goal=10.0,
     ),
+    Page("KPI CSV", "city_staff", lambda f: url("reports:export_csv", f.fiscal_year), goal=10.0),
 ]
