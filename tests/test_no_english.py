@@ -20,11 +20,13 @@ from django.utils import timezone
 
 from consultations.models import Case, Contact
 from consultations.models import Client as Woman
-from ibasho.models import Attendance, Session
+from ibasho.models import Attendance, Program, Session
 from kokona.demo import DEMO_USERS
+from kokona.fiscal import current_fiscal_year
 from kokona.models import ImportBatch, User
 from kokona.roles import Role
-from supplies.models import OutreachPlacement, Site, StockMovement
+from reports.views.surveys import program_token
+from supplies.models import CardLink, OutreachPlacement, Site, StockMovement
 from tests.conftest import https_client, make_user, sign_in
 
 # What must never be read on a page: Django's empty choice, the role codes, and the English the
@@ -144,6 +146,34 @@ SAMPLES: dict[str, Callable[[], dict[str, object]]] = {
     "invitation": lambda: {"uidb64": "MQ", "token": "set-password"},
     "password_reset_confirm": lambda: {"uidb64": "MQ", "token": "set-password"},
     "notice_seen": lambda: {"pk": 1},
+    "consultations:case_panel": lambda: {
+        "pk": Case.objects.unscoped().first().pk,
+        "panel": "referral",
+    },
+    "consultations:line_reply": lambda: {"pk": Case.objects.unscoped().first().pk},
+    "consultations:line_reply_retry": lambda: {"pk": 1},
+    "consultations:outreach_report": lambda: {"year": current_fiscal_year()},
+    # A card's public pages: the card's code made as its page first shows it.
+    "reach:landing": lambda: {"code": CardLink.objects.for_site(Site.objects.first()).code},
+    "reach:form": lambda: {"code": CardLink.objects.for_site(Site.objects.first()).code},
+    "supplies:site_cards": lambda: {"pk": Site.objects.first().pk},
+    "supplies:placement_cards": lambda: {"pk": OutreachPlacement.objects.first().pk},
+    **{
+        f"reports:{name}": (lambda: {"year": current_fiscal_year() - 5})  # 令和3年度, the demo's
+        for name in (
+            "dashboard",
+            "export_csv",
+            "export_xlsx",
+            "year_report",
+            "year_report_pdf",
+            "lock_year",
+            "targets",
+        )
+    },
+    "reports:target_edit": lambda: {"year": current_fiscal_year(), "code": "distribution_sites"},
+    "reports:survey_qr": lambda: {"code": Program.objects.first().code},
+    "reports:public_survey": lambda: {"token": program_token(Program.objects.first().code)},
+    "reports:public_thanks": lambda: {"token": program_token(Program.objects.first().code)},
 }
 # Not pages: what they answer is no HTML a person reads.
 NOT_PAGES = {"healthz", "keep_alive"}

@@ -32,8 +32,10 @@ class LineAccount(models.Model):
     user_hash = models.CharField(max_length=64, unique=True, editable=False)
     following = models.BooleanField(_("follows us"), default=True)
     # The out-of-hours reply goes once a night, not after every message.
-    auto_replied_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    auto_replied_at = models.DateTimeField(
+        _("out-of-hours reply sent at"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("first message at"), default=timezone.now, editable=False)
 
     objects = LineAccountQuerySet.as_manager()
 

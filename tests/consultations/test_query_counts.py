@@ -87,5 +87,6 @@ def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
     fifty = queries_for(client, case.get_absolute_url())
 
     # Sign-in checks, the case, the audit row, her latest entries of each kind (five queries and
-    # the contacts' concerns): the panels' forms are built only when a panel is opened.
-    assert one == fifty == 15
+    # the contacts' concerns), whether she writes on LINE: the panels' forms are built only when
+    # a panel is opened.
+    assert one == fifty == 16
