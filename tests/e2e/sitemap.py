@@ -31,6 +31,7 @@ NOT_PAGES = {
     "healthz": "a plain-text health check for the proxy",
     "keep_alive": "POST only, from kokona.js",
     "import_status": "a fragment the import's page polls; checked inside that page",
+    "consultations:inbox": "a fragment the counselors' home polls; checked inside the home",
 }
 
 
