@@ -22,14 +22,20 @@ from kokona.models import ImportBatch, User
 SAMPLE_FILES = Path(__file__).resolve().parents[2] / "static" / "samples"
 
 # Not pages: they answer a script, sign out, or lead elsewhere. Each with its reason.
+# The admin site's URL namespace (kokona.admin_site.KokonaAdminSite).
+ADMIN = f"{admin.site.name}:"
+
 NOT_PAGES = {
     "logout": "POST only; a GET would end the walk's session",
-    "otpadmin:logout": "signs out",
-    "otpadmin:jsi18n": "JavaScript",
-    "otpadmin:autocomplete": "JSON for the admin's select boxes",
-    "otpadmin:view_on_site": "a redirect to the object's own page, walked by itself",
+    f"{ADMIN}logout": "signs out",
+    f"{ADMIN}jsi18n": "JavaScript",
+    f"{ADMIN}autocomplete": "JSON for the admin's select boxes",
+    f"{ADMIN}view_on_site": "a redirect to the object's own page, walked by itself",
     "healthz": "a plain-text health check for the proxy",
     "keep_alive": "POST only, from kokona.js",
+    "consultations:case_panel": "a fragment htmx puts into an opened case-page panel; checked there",
+    "consultations:line_reply": "POST only, from the case page's LINE panel",
+    "consultations:line_reply_retry": "POST only, from the case page's LINE panel",
     "import_status": "a fragment the import's page polls; checked inside that page",
     "consultations:inbox": "a fragment the counselors' home polls; checked inside the home",
 }
@@ -73,17 +79,17 @@ ADMIN_ONCE = ("_history", "_delete")
 
 def _admin_kwargs(name: str, arguments: list[str]) -> list[dict[str, Any]] | None:
     """The admin's model pages: its object pages take the first row of that model."""
-    if name == "otpadmin:app_list":
+    if name == f"{ADMIN}app_list":
         labels = sorted({m._meta.app_label for m in admin.site._registry})
         return [{"app_label": label} for label in labels]
-    if name == "otpadmin:auth_user_password_change":
+    if name == f"{ADMIN}auth_user_password_change":
         return [{"id": _first_pk(User)}]
-    short = name.removeprefix("otpadmin:")
+    short = name.removeprefix(ADMIN)
     for prefix, model in _admin_models().items():
         if short.startswith(prefix + "_"):
             pk = _first_pk(model)
             if pk is None:
-                return None
+                return []  # no row, no page of one
             return [dict.fromkeys(arguments, pk)]
     return None
 
@@ -144,6 +150,8 @@ SAMPLES: dict[str, Callable[[User], list[dict[str, Any]]]] = {
     "consultations:contact_join": _model_pk("consultations.Contact", case__isnull=True),
     "supplies:reverse_entry": _stock_entry,
     "ibasho:attendance_change": _model_pk("ibasho.Attendance"),
+    "supplies:site_cards": _model_pk("supplies.Site", ended_on__isnull=True),
+    "supplies:placement_cards": _model_pk("supplies.OutreachPlacement"),
 }
 for _name in (
     "case_detail",
@@ -181,14 +189,12 @@ def pages(user: User, *, admin_pages: bool) -> tuple[list[Page], list[str]]:
     unfilled: list[str] = []
     once: set[str] = set()
     for name, pattern in _every_pattern():
-        kind = next(
-            (k for k in ADMIN_ONCE if name.startswith("otpadmin:") and name.endswith(k)), ""
-        )
+        kind = next((k for k in ADMIN_ONCE if name.startswith(ADMIN) and name.endswith(k)), "")
         if kind and kind in once:
             continue
         if name in NOT_PAGES or name.endswith(":None"):
             continue
-        is_admin = name.startswith("otpadmin:")
+        is_admin = name.startswith(ADMIN)
         if is_admin and not admin_pages:
             continue
         arguments = _arguments(pattern)
@@ -204,7 +210,7 @@ def pages(user: User, *, admin_pages: bool) -> tuple[list[Page], list[str]]:
             variants = [values]
         else:
             variants = None
-        if not variants:
+        if variants is None or (not variants and not is_admin):
             unfilled.append(name)
             continue
         found += [Page(name, reverse(name, kwargs=kwargs)) for kwargs in variants]
