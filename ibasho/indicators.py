@@ -13,10 +13,19 @@ counts leave this module.
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
-from ibasho.models import Attendance, Session
+from ibasho.models import Attendance, Program, Session
 from kokona.fiscal import JST
-from kokona.indicators import Value, register, register_monthly, twelve_months
+from kokona.indicators import (
+    Table,
+    Value,
+    register,
+    register_breakdown,
+    register_monthly,
+    twelve_months,
+    vocabulary_rows,
+)
 
 
 def _held(fiscal_year: int):  # type: ignore[no-untyped-def]
@@ -86,3 +95,43 @@ def ibasho_attendance_by_month(fiscal_year: int) -> list[Value]:
     heads = twelve_months(fiscal_year, ((r["month"], r["n"]) for r in anonymous))
     women = twelve_months(fiscal_year, ((r["month"], r["n"]) for r in came))
     return [int(a or 0) + int(b or 0) for a, b in zip(heads, women, strict=True)]
+
+
+@register_breakdown(
+    "ibasho_by_program",
+    pgettext_lazy("breakdown", "Drop-in sessions, attendance and childcare by programme"),
+    of="ibasho_attendance",
+    order=10,
+)
+def ibasho_by_program(fiscal_year: int) -> Table:
+    held = (
+        _held(fiscal_year)
+        .order_by()
+        .values("program")
+        .annotate(
+            n=Count("pk"), heads=Sum("anonymous_count"), heads_children=Sum("anonymous_children")
+        )
+    )
+    came = (
+        _came(fiscal_year)
+        .order_by()
+        .values("session__program")
+        .annotate(n=Count("pk"), children=Sum("children"))
+    )
+    women = {r["session__program"]: (r["n"], r["children"] or 0) for r in came}
+    counts: dict[object, list[Value]] = {}
+    for r in held:
+        attended, children = women.get(r["program"], (0, 0))
+        counts[r["program"]] = [
+            r["n"],
+            attended + (r["heads"] or 0),
+            children + (r["heads_children"] or 0),
+        ]
+    return Table(
+        [
+            pgettext("breakdown", "Sessions held"),
+            pgettext("breakdown", "Attendance"),
+            pgettext("breakdown", "Children in childcare"),
+        ],
+        vocabulary_rows(Program.objects.all(), counts, width=3),
+    )

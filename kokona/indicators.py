@@ -15,6 +15,19 @@ An indicator may also say how it spreads over the months of a year, for the dash
     def consultations_total_by_month(fiscal_year: int) -> list[Value]: ...
 
 A rate is not a sum of its months: `additive=False` keeps quarters from being added up.
+
+An app also registers the breakdowns (内訳) of what it counts: a table of counts for a year, rows
+by a vocabulary of the app (channel, age band, site category...) and one or more columns, in one
+query or two whatever the amount of data. A breakdown belongs to an indicator (`of`), so a reader
+who may not see that indicator does not see its breakdowns either:
+
+    @register_breakdown("contacts_by_channel", _("Consultations by channel"),
+                        of="consultations_total", unit=_("cases"), order=10)
+    def contacts_by_channel(fiscal_year: int) -> Table: ...
+
+`Table.column_total` and `row_total` say whether the rows and the columns add up (a contact with
+several 相談内容 counts in each, so that table has no total): the city's pages hide a second cell
+where a total would otherwise give a hidden one away.
 """
 
 import datetime as dt
@@ -44,6 +57,29 @@ class Indicator:
 
 
 _indicators: dict[str, Indicator] = {}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A breakdown's counts: `rows` as (label, one value per column)."""
+
+    columns: list[str]
+    rows: list[tuple[str, list[Value]]]
+    column_total: bool = True
+    row_total: bool = False
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    code: str
+    title: str | Promise
+    of: str
+    unit: str | Promise
+    compute: Callable[[int], Table]
+    order: int = 1000
+
+
+_breakdowns: dict[str, Breakdown] = {}
 
 
 def register(
@@ -76,6 +112,22 @@ def register_monthly(code: str) -> Callable[[Monthly], Monthly]:
     return decorator
 
 
+def register_breakdown(
+    code: str, title: str | Promise, *, of: str, unit: str | Promise = "", order: int = 1000
+) -> Callable[[Callable[[int], Table]], Callable[[int], Table]]:
+    def decorator(compute: Callable[[int], Table]) -> Callable[[int], Table]:
+        if code in _breakdowns and _breakdowns[code].compute is not compute:
+            raise ValueError(f"breakdown {code!r} is registered twice")
+        _breakdowns[code] = Breakdown(code, title, of, unit, compute, order)
+        return compute
+
+    return decorator
+
+
+def breakdowns() -> list[Breakdown]:
+    return sorted(_breakdowns.values(), key=lambda b: (b.order, b.code))
+
+
 def get(code: str) -> Indicator | None:
     return _indicators.get(code)
 
@@ -101,3 +153,22 @@ def twelve_months(
         if fiscal_year_of(month) == fiscal_year:
             values[index] = value if value is not None else 0
     return values
+
+
+def vocabulary_rows(
+    entries: Iterable[object],
+    counts: dict[object, list[Value]],
+    *,
+    width: int = 1,
+    unknown: str | Promise | None = None,
+) -> list[tuple[str, list[Value]]]:
+    """A breakdown's rows by a vocabulary: each entry in use, or counted this year though retired
+    since, in the vocabulary's order; then what had none (`counts[None]`) under `unknown`."""
+    rows = []
+    for entry in entries:
+        found = counts.get(entry.pk)  # type: ignore[attr-defined]
+        if found is not None or entry.is_active:  # type: ignore[attr-defined]
+            rows.append((str(entry), found or [0] * width))
+    if unknown is not None and counts.get(None):
+        rows.append((str(unknown), counts[None]))
+    return rows

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from kokona.fiscal import current_fiscal_year
 from kokona.indicators import Value, indicators
-from reports import suppression
+from reports import breakdowns, suppression
+from reports.breakdowns import BreakdownTable
 from reports.kpis import achievement_rate, kpi_rows
 from reports.models import Target, YearLock
 from reports.suppression import Cell
@@ -34,7 +35,7 @@ def _plain(value: Value) -> int | float | None:
     return value
 
 
-def figures(year: int) -> dict[str, Any]:
+def figures(year: int, *, with_breakdowns: bool = True) -> dict[str, Any]:
     """The year's figures, live, as plain JSON values (what a lock keeps)."""
     rows = []
     by_code = {i.code: i for i in indicators()}
@@ -49,7 +50,10 @@ def figures(year: int) -> dict[str, Any]:
                 else None,
             }
         )
-    return {"year": year, "rows": rows}
+    found: dict[str, Any] = {"year": year, "rows": rows}
+    if with_breakdowns:
+        found["breakdowns"] = breakdowns.tables(year)
+    return found
 
 
 @dataclass
@@ -102,6 +106,7 @@ class Dashboard:
     lock: YearLock | None
     changed_since_lock: list[str]
     as_of: dt.date
+    breakdowns: list[BreakdownTable] = field(default_factory=list)
 
 
 def _cell(value: Value, *, city: bool) -> Cell:
@@ -184,7 +189,11 @@ def build(year: int, *, city: bool, codes: tuple[str, ...] | None = None) -> Das
             if row["code"] in locked and locked[row["code"]] != row["actual"]
         ]
     previous_lock = YearLock.objects.filter(fiscal_year=year - 1).first()
-    previous = previous_lock.figures if previous_lock is not None and city else figures(year - 1)
+    previous = (
+        previous_lock.figures
+        if previous_lock is not None and city
+        else figures(year - 1, with_breakdowns=False)
+    )
     prev_rows = {row["code"]: row for row in previous["rows"]}
     rows = [r for r in current["rows"] if codes is None or r["code"] in codes]
     registered = {row["code"] for row in rows}
@@ -250,7 +259,12 @@ def build(year: int, *, city: bool, codes: tuple[str, ...] | None = None) -> Das
                 )
             )
     as_of = timezone.localdate(lock.locked_at) if lock is not None and city else today
-    return Dashboard(year, cards, trends, lock, changed, as_of)
+    tables = [
+        breakdowns.shape(table, city=city)
+        for table in current.get("breakdowns", live["breakdowns"])
+        if codes is None or table["of"] in codes
+    ]
+    return Dashboard(year, cards, trends, lock, changed, as_of, tables)
 
 
 def status_text(card: Card) -> str:

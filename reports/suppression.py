@@ -61,3 +61,55 @@ def total_cell(values: list[Value], *, city: bool) -> Cell:
     if city and is_small(total):
         return Cell(total, True, small())
     return Cell(total)
+
+
+def suppress_table(
+    values: list[list[Value]], *, column_total: bool, row_total: bool, city: bool
+) -> tuple[list[list[Cell]], list[Cell] | None, list[Cell] | None, Cell | None]:
+    """A breakdown table as a reader may see it: its cells, each row's total, each column's
+    total and the grand total (None where the table has no such total).
+
+    For the city every count from 1 to 4 is hidden, a total too. Each row and column shown with
+    its total is a line whose members add up; a line holding exactly one hidden member would give
+    it away, so its smallest other non-zero member is hidden with it, and again until no line has
+    a lone hidden member (the row of column totals and the column of row totals are lines too)."""
+    width = len(values[0]) if values else 0
+    grid: list[list[int]] = [[int(v or 0) for v in row] for row in values]
+    if row_total:
+        grid = [row + [sum(row)] for row in grid]
+    if column_total:
+        grid.append([sum(column) for column in zip(*grid, strict=True)] if grid else [])
+    height, span = len(grid), (width + 1 if row_total else width)
+    hidden = [[city and is_small(v) for v in row] for row in grid]
+    secondary_at: set[tuple[int, int]] = set()
+    lines: list[list[tuple[int, int]]] = []
+    if row_total:
+        lines += [[(r, c) for c in range(span)] for r in range(height)]
+    if column_total:
+        lines += [[(r, c) for r in range(height)] for c in range(span)]
+    changed = city
+    while changed:
+        changed = False
+        for line in lines:
+            lone = [at for at in line if hidden[at[0]][at[1]]]
+            if len(lone) != 1:
+                continue
+            others = [(grid[r][c], r, c) for r, c in line if not hidden[r][c] and grid[r][c]]
+            if others:
+                _v, r, c = min(others)
+                hidden[r][c] = True
+                secondary_at.add((r, c))
+                changed = True
+
+    def cell(r: int, c: int) -> Cell:
+        value = grid[r][c]
+        if not hidden[r][c]:
+            return Cell(value)
+        return Cell(value, True, secondary() if (r, c) in secondary_at else small())
+
+    body_rows = height - 1 if column_total else height
+    cells = [[cell(r, c) for c in range(width)] for r in range(body_rows)]
+    row_totals = [cell(r, width) for r in range(body_rows)] if row_total else None
+    column_totals = [cell(height - 1, c) for c in range(width)] if column_total else None
+    grand = cell(height - 1, width) if row_total and column_total else None
+    return cells, row_totals, column_totals, grand

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from kokona import audit
@@ -14,6 +15,7 @@ from kokona.fiscal import fiscal_year_label
 from kokona.http import AuthenticatedHttpRequest
 from kokona.spreadsheets import csv_bytes, xlsx_bytes
 from reports import dashboard as dashboards
+from reports.breakdowns import BreakdownTable
 from reports.pdf import pdf_bytes
 from reports.suppression import Cell
 from reports.views import READERS, checked_year, reader_view
@@ -93,6 +95,9 @@ def kpi_xlsx(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     rows += [[], [_("Month by month")], [_("Indicator"), *[f"{m}月" for m in dashboards.MONTHS]]]
     for trend in board.trends:
         rows.append([trend.name, *[_value(now) for _m, now, _b in trend.months]])
+    rows += [[], [_("Breakdowns")]]
+    for table in board.breakdowns:
+        rows += _breakdown_rows(table)
     _audit(request, year, "xlsx")
     title = _("Kushiro City Women's Advancement Connection Support Project")
     return _download(
@@ -100,6 +105,23 @@ def kpi_xlsx(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"year-end-report-{year}.xlsx",
     )
+
+
+def _breakdown_rows(table: BreakdownTable) -> list[list[object]]:
+    """A breakdown as the report table lays it out: its title, the heading, a row per category
+    and the totals, with what is hidden for the reader hidden here too."""
+    total = [_("Total")] if table.row_total else []
+    rows: list[list[object]] = [
+        [],
+        [table.title + (f"（{table.unit}）" if table.unit else "")],
+        [pgettext("breakdown", "Category"), *table.columns, *total],
+    ]
+    for label, cells, row_total in table.rows:
+        rows.append([label, *map(_value, cells), *([_value(row_total)] if row_total else [])])
+    if table.column_totals is not None and table.rows:
+        grand = [_value(table.grand)] if table.grand is not None else []
+        rows.append([_("Total"), *map(_value, table.column_totals), *grand])
+    return rows
 
 
 def _report_context(request: AuthenticatedHttpRequest, year: int) -> dict[str, object]:

@@ -60,6 +60,15 @@ def test_city_staff_see_reiwa_3_against_its_targets(
     expect(satisfaction).to_contain_text("80%")
     shoot("reports-dashboard-390")
 
+    # The breakdowns, each drawn beside its table, small counts hidden for the city.
+    channels = page.get_by_role("region", name="相談経路別の相談件数")
+    expect(channels.get_by_role("rowheader", name="LINE")).to_be_visible()
+    expect(page.locator("#breakdown-contacts_by_channel ~ div svg[role=img]")).to_be_visible()
+    expect(page.locator(".breakdown__table").first).to_contain_text("5未満")
+    expect(
+        page.get_by_role("heading", name="プログラム別の開催回数・参加者数・託児")
+    ).to_be_visible()
+
     # A wide table scrolls in a box the keyboard can reach.
     region = page.get_by_role("region", name="延べ相談件数（月別）")
     region.focus()
@@ -96,7 +105,7 @@ def test_city_staff_see_reiwa_3_against_its_targets(
             "-f",
             "1",
             "-l",
-            "1",
+            "3",
             str(target),
             str(SHOTS / "reports-pdf"),
         ],

@@ -26,3 +26,6 @@ def test_a_year_of_sessions_with_attendance_once(db, settings):
     assert SupportActivity.objects.unscoped().filter(kind="role", notes__isnull=False).exists()
     assert Session.objects.filter(cancelled=True).count() == 1
     assert SurveyResponse.objects.exists()
+    # 令和3年度, the city's report year, has its salons too, and no survey answers of theirs.
+    assert ibasho_sessions(2021) > 40 and ibasho_attendance(2021) > ibasho_sessions(2021)
+    assert not SurveyResponse.objects.filter(session__starts_at__year=2021).exists()

@@ -126,8 +126,9 @@ def test_the_dashboard_takes_the_same_queries_for_10_and_10000_contacts(
 
 
 # The session and user (3), the lock of this year and the one before (2), then per year the
-# targets (1) and each indicator's year and months, and the targets no app counts yet (1).
-QUERIES = {"city_staff": 60, "supervisor": 57}
+# targets (1) and each indicator's year and months, and the targets no app counts yet (1); then
+# this year's breakdowns, each its counts and its vocabulary (16).
+QUERIES = {"city_staff": 76, "supervisor": 73}
 
 
 def test_the_months_stand_beside_the_year_before_and_quarters_add_them_up(client_as):

@@ -12,8 +12,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kokona import indicators as registry
+from kokona.fiscal import JST
 from kokona.models import AuditEvent
 from reports.models import SurveyResponse
+from tests.consultations.factories import make_contact
 
 
 def exported(client, name: str, year: int = 2021):
@@ -105,3 +107,23 @@ def pdfinfo(content: bytes) -> str:
         return subprocess.run(  # noqa: S603  # nosec B603 - a fixed program on our own file
             [program, pdf.name], check=True, capture_output=True, text=True
         ).stdout
+
+
+def test_the_excel_report_carries_the_breakdowns_hidden_as_on_the_city_page(client_as):
+    for i, channel in enumerate(["phone"] * 7 + ["line"] * 2):
+        make_contact(at=dt.datetime(2021, 5, 1, 10, i, tzinfo=JST), channel=channel)
+
+    city = load_workbook(io.BytesIO(exported(client_as("city_staff"), "export_xlsx").content))
+    npo = load_workbook(io.BytesIO(exported(client_as("supervisor"), "export_xlsx").content))
+
+    def channel_rows(book) -> dict[str, list[object]]:
+        rows = [[c.value for c in row] for row in book.active.iter_rows()]
+        start = next(i for i, row in enumerate(rows) if row[0] == "相談経路別の相談件数（件）")
+        assert rows[start + 1][:2] == ["区分", "相談件数"]
+        end = next(i for i in range(start, len(rows)) if not any(rows[i]))
+        return {row[0]: row[1:] for row in rows[start + 2 : end]}
+
+    assert channel_rows(city)["LINE"][0] == "5未満"
+    assert channel_rows(city)["電話"][0] == "非表示"
+    assert channel_rows(city)["計"][0] == 9
+    assert channel_rows(npo)["LINE"][0] == 2 and channel_rows(npo)["電話"][0] == 7

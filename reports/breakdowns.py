@@ -1,0 +1,109 @@
+"""The breakdowns (内訳) of a fiscal year: the tables the apps register (kokona.indicators), kept
+as plain values in a lock's snapshot, then shaped for a reader with small counts hidden for the
+city and drawn as a bar per row beside the table."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kokona.indicators import breakdowns, get
+from reports import suppression
+from reports.suppression import Cell
+
+
+def tables(year: int) -> list[dict[str, Any]]:
+    """Every registered breakdown of the year as plain JSON values, in the order of the
+    indicators they belong to."""
+
+    def order(breakdown):  # type: ignore[no-untyped-def]
+        indicator = get(breakdown.of)
+        return (indicator.order if indicator else 1000, breakdown.order, breakdown.code)
+
+    found = []
+    for breakdown in sorted(breakdowns(), key=order):
+        table = breakdown.compute(year)
+        found.append(
+            {
+                "code": breakdown.code,
+                "of": breakdown.of,
+                "title": str(breakdown.title),
+                "unit": str(breakdown.unit),
+                "columns": table.columns,
+                "rows": [[label, [int(v or 0) for v in values]] for label, values in table.rows],
+                "column_total": table.column_total,
+                "row_total": table.row_total,
+            }
+        )
+    return found
+
+
+@dataclass
+class Bars:
+    """A horizontal bar per row, in SVG units; a hidden row has its reason instead of a bar."""
+
+    width: int = 640
+    row_height: int = 26
+    label_width: int = 190
+    bars: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        return self.row_height * len(self.bars) + 6
+
+
+@dataclass
+class BreakdownTable:
+    code: str
+    title: str
+    unit: str
+    columns: list[str]
+    rows: list[tuple[str, list[Cell], Cell | None]]
+    column_totals: list[Cell] | None
+    grand: Cell | None
+    chart: Bars
+    row_total: bool = False
+
+
+def _bars(rows: list[tuple[str, list[Cell], Cell | None]]) -> Bars:
+    chart = Bars()
+    measure = [total if total is not None else cells[0] for _label, cells, total in rows]
+    top = max((int(c.value or 0) for c in measure if not c.hidden), default=0) or 1
+    room = chart.width - chart.label_width - 70
+    for i, ((label, _cells, _total), cell) in enumerate(zip(rows, measure, strict=True)):
+        y = 3 + i * chart.row_height
+        length = 0.0 if cell.hidden else round(int(cell.value or 0) / top * room, 1)
+        chart.bars.append(
+            {
+                "label": label,
+                "y": y,
+                "text_y": y + chart.row_height - 9,
+                "w": length,
+                "value_x": round(chart.label_width + length + 6, 1),
+                "text": cell.reason if cell.hidden else f"{cell.value}",
+            }
+        )
+    return chart
+
+
+def shape(plain: dict[str, Any], *, city: bool) -> BreakdownTable:
+    labels = [label for label, _values in plain["rows"]]
+    cells, row_totals, column_totals, grand = suppression.suppress_table(
+        [values for _label, values in plain["rows"]],
+        column_total=plain["column_total"],
+        row_total=plain["row_total"],
+        city=city,
+    )
+    rows = [
+        (label, row, row_totals[i] if row_totals is not None else None)
+        for i, (label, row) in enumerate(zip(labels, cells, strict=True))
+    ]
+    return BreakdownTable(
+        code=plain["code"],
+        title=plain["title"],
+        unit=plain["unit"],
+        columns=plain["columns"],
+        rows=rows,
+        column_totals=column_totals,
+        grand=grand,
+        chart=_bars(rows),
+        row_total=plain["row_total"],
+    )
