@@ -188,6 +188,13 @@ def build(year: int, *, city: bool, codes: tuple[str, ...] | None = None) -> Das
             for row in live["rows"]
             if row["code"] in locked and locked[row["code"]] != row["actual"]
         ]
+        # A breakdown can change while its indicator's total stays (a contact's channel put right).
+        locked_tables = {t["code"]: t["rows"] for t in lock.figures.get("breakdowns", [])}
+        changed += [
+            table["title"]
+            for table in live["breakdowns"]
+            if table["code"] in locked_tables and locked_tables[table["code"]] != table["rows"]
+        ]
     previous_lock = YearLock.objects.filter(fiscal_year=year - 1).first()
     previous = (
         previous_lock.figures

@@ -230,3 +230,18 @@ def test_a_locked_year_shows_the_city_its_breakdowns_as_locked(db, supervisor):
 
     assert {label: row[0].value for label, row, _t in locked.rows}["電話"] == 6
     assert {label: row[0].value for label, row, _t in live.rows}["電話"] == 11
+
+
+def test_supervisors_see_a_breakdown_changed_since_the_lock_though_the_totals_stay(
+    client_as, supervisor
+):
+    contact = make_contact(at=dt.datetime(2021, 5, 1, 10, tzinfo=JST), channel="phone")
+    YearLock.objects.create(
+        fiscal_year=2021, figures=dashboards.figures(2021), locked_by=supervisor
+    )
+    contact.channel = vocabulary("Channel", "line")  # put right: it came by LINE
+    contact.save()
+
+    board = dashboards.build(2021, city=False)
+
+    assert board.changed_since_lock == ["相談経路別の相談件数"]
