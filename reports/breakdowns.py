@@ -2,11 +2,11 @@
 as plain values in a lock's snapshot, then shaped for a reader with small counts hidden for the
 city and drawn as a bar per row beside the table."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kokona.indicators import breakdowns, get
-from reports import suppression
+from reports import charts, suppression
 from reports.suppression import Cell
 
 
@@ -37,20 +37,6 @@ def tables(year: int) -> list[dict[str, Any]]:
 
 
 @dataclass
-class Bars:
-    """A horizontal bar per row, in SVG units; a hidden row has its reason instead of a bar."""
-
-    width: int = 640
-    row_height: int = 26
-    label_width: int = 190
-    bars: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def height(self) -> int:
-        return self.row_height * len(self.bars) + 6
-
-
-@dataclass
 class BreakdownTable:
     code: str
     title: str
@@ -59,29 +45,8 @@ class BreakdownTable:
     rows: list[tuple[str, list[Cell], Cell | None]]
     column_totals: list[Cell] | None
     grand: Cell | None
-    chart: Bars
+    chart: charts.Bars
     row_total: bool = False
-
-
-def _bars(rows: list[tuple[str, list[Cell], Cell | None]]) -> Bars:
-    chart = Bars()
-    measure = [total if total is not None else cells[0] for _label, cells, total in rows]
-    top = max((int(c.value or 0) for c in measure if not c.hidden), default=0) or 1
-    room = chart.width - chart.label_width - 70
-    for i, ((label, _cells, _total), cell) in enumerate(zip(rows, measure, strict=True)):
-        y = 3 + i * chart.row_height
-        length = 0.0 if cell.hidden else round(int(cell.value or 0) / top * room, 1)
-        chart.bars.append(
-            {
-                "label": label,
-                "y": y,
-                "text_y": y + chart.row_height - 9,
-                "w": length,
-                "value_x": round(chart.label_width + length + 6, 1),
-                "text": cell.reason if cell.hidden else f"{cell.value}",
-            }
-        )
-    return chart
 
 
 def shape(plain: dict[str, Any], *, city: bool) -> BreakdownTable:
@@ -104,6 +69,6 @@ def shape(plain: dict[str, Any], *, city: bool) -> BreakdownTable:
         rows=rows,
         column_totals=column_totals,
         grand=grand,
-        chart=_bars(rows),
+        chart=charts.bars(rows),
         row_total=plain["row_total"],
     )

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kokona.fiscal import current_fiscal_year
-from kokona.indicators import Value, indicators
-from reports import breakdowns, suppression
+from kokona.indicators import Indicator, Value, indicators
+from reports import breakdowns, charts, suppression
 from reports.breakdowns import BreakdownTable
 from reports.kpis import achievement_rate, kpi_rows
 from reports.models import Target, YearLock
@@ -25,7 +25,7 @@ from reports.suppression import Cell
 
 # What a site manager sees: the supplies figures only.
 SUPPLIES = ("distribution_sites", "supplies_delivered", "supplies_handed_out")
-MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+MONTHS = charts.MONTHS
 QUARTERS = [(0, 3), (3, 6), (6, 9), (9, 12)]
 
 
@@ -35,25 +35,45 @@ def _plain(value: Value) -> int | float | None:
     return value
 
 
+def _months(indicator: Indicator, year: int) -> list[int | float | None] | None:
+    return [_plain(v) for v in indicator.monthly(year)] if indicator.monthly else None
+
+
 def figures(year: int, *, with_breakdowns: bool = True) -> dict[str, Any]:
-    """The year's figures, live, as plain JSON values (what a lock keeps)."""
-    rows = []
+    """The year's figures, live, as plain JSON values (what a lock keeps). An additive
+    indicator's actual is the sum of its months: one query, not two."""
     by_code = {i.code: i for i in indicators()}
-    for row in kpi_rows(year):
-        indicator = by_code[row.code]
-        rows.append(
-            {
-                **row.as_dict(),
-                "additive": indicator.additive,
-                "monthly": [_plain(v) for v in indicator.monthly(year)]
-                if indicator.monthly
-                else None,
-            }
-        )
+    monthly = {code: _months(indicator, year) for code, indicator in by_code.items()}
+    actuals: dict[str, Value] = {
+        code: sum(int(v or 0) for v in months)
+        for code, months in monthly.items()
+        if months is not None and by_code[code].additive
+    }
+    rows = [
+        {**row.as_dict(), "additive": by_code[row.code].additive, "monthly": monthly[row.code]}
+        for row in kpi_rows(year, actuals=actuals)
+    ]
     found: dict[str, Any] = {"year": year, "rows": rows}
     if with_breakdowns:
         found["breakdowns"] = breakdowns.tables(year)
     return found
+
+
+def trend_figures(year: int) -> dict[str, Any]:
+    """What the year before gives the trend: the months of each indicator that has them, and
+    the actual of those whose months do not add up (a distinct count, a rate)."""
+    rows = []
+    for indicator in indicators():
+        if indicator.monthly is None:
+            continue
+        months = _months(indicator, year)
+        actual = (
+            sum(int(v or 0) for v in months or [])
+            if indicator.additive
+            else _plain(indicator.compute(year))
+        )
+        rows.append({"code": indicator.code, "actual": actual, "monthly": months})
+    return {"year": year, "rows": rows}
 
 
 @dataclass
@@ -75,17 +95,6 @@ class Card:
 
 
 @dataclass
-class Chart:
-    """Twelve pairs of bars (this year and the one before), in SVG units."""
-
-    width: int = 640
-    height: int = 200
-    bars: list[dict[str, Any]] = field(default_factory=list)
-    labels: list[dict[str, Any]] = field(default_factory=list)
-    top: str = ""
-
-
-@dataclass
 class Trend:
     code: str
     name: str
@@ -95,7 +104,7 @@ class Trend:
     total: Cell
     previous_total: Cell
     quarters: list[tuple[Cell, Cell, bool]]
-    chart: Chart
+    chart: charts.Chart
 
 
 @dataclass
@@ -113,31 +122,6 @@ def _cell(value: Value, *, city: bool) -> Cell:
     if city and suppression.is_small(value):
         return Cell(value, True, suppression.small())
     return Cell(value)
-
-
-def _chart(this: list[Cell], last: list[Cell]) -> Chart:
-    chart = Chart()
-    shown = [float(c.value) for c in this + last if c.value is not None and not c.hidden]
-    top = max(shown, default=0) or 1
-    step = (chart.width - 52) / 12
-    for i, (now, before) in enumerate(zip(this, last, strict=True)):
-        x = 52 + i * step
-        for offset, cell, kind in ((2.0, before, "previous"), (step / 2, now, "current")):
-            if cell.value is None or cell.hidden:
-                continue
-            h = round(float(cell.value) / top * (chart.height - 30), 1)
-            chart.bars.append(
-                {
-                    "x": round(x + offset, 1),
-                    "y": round(chart.height - 20 - h, 1),
-                    "w": round(step / 2 - 3, 1),
-                    "h": h,
-                    "kind": kind,
-                }
-            )
-        chart.labels.append({"x": round(x + step / 2, 1), "text": f"{MONTHS[i]}月"})
-    chart.top = f"{top:g}"
-    return chart
 
 
 def _row_cells(values: list[Value], *, city: bool, additive: bool) -> list[Cell]:
@@ -175,13 +159,22 @@ def _quarters(
     ]
 
 
-def build(year: int, *, city: bool, codes: tuple[str, ...] | None = None) -> Dashboard:
-    """The dashboard of `year` for a reader; `city`: small counts hidden, the locked snapshot read."""
-    lock = YearLock.objects.filter(fiscal_year__in=[year]).first()
-    live = figures(year)
-    current = lock.figures if lock is not None and city else live
+def build(
+    year: int, *, city: bool, codes: tuple[str, ...] | None = None, with_trends: bool = True
+) -> Dashboard:
+    """The dashboard of `year` for a reader; `city`: small counts hidden, the locked snapshot read.
+    Without trends (the KPI table alone): the cards, and no months, year before or breakdowns."""
+    locks = {
+        lock.fiscal_year: lock for lock in YearLock.objects.filter(fiscal_year__in=[year, year - 1])
+    }
+    lock, previous_lock = locks.get(year), locks.get(year - 1)
+    live: dict[str, Any] | None = None
+    if lock is not None and city:
+        current = lock.figures
+    else:
+        current = live = figures(year, with_breakdowns=with_trends)
     changed = []
-    if lock is not None and not city:
+    if lock is not None and live is not None:
         locked = {row["code"]: row["actual"] for row in lock.figures["rows"]}
         changed = [
             row["name"]
@@ -195,12 +188,12 @@ def build(year: int, *, city: bool, codes: tuple[str, ...] | None = None) -> Das
             for table in live["breakdowns"]
             if table["code"] in locked_tables and locked_tables[table["code"]] != table["rows"]
         ]
-    previous_lock = YearLock.objects.filter(fiscal_year=year - 1).first()
-    previous = (
-        previous_lock.figures
-        if previous_lock is not None and city
-        else figures(year - 1, with_breakdowns=False)
-    )
+    if not with_trends:
+        previous: dict[str, Any] = {"rows": []}
+    elif previous_lock is not None and city:
+        previous = previous_lock.figures
+    else:
+        previous = trend_figures(year - 1)
     prev_rows = {row["code"]: row for row in previous["rows"]}
     rows = [r for r in current["rows"] if codes is None or r["code"] in codes]
     registered = {row["code"] for row in rows}
@@ -224,7 +217,7 @@ def build(year: int, *, city: bool, codes: tuple[str, ...] | None = None) -> Das
         if row["code"] == "satisfaction_rate" and answers is not None:
             card.answers = _cell(answers["actual"], city=city)
         cards.append(card)
-        if row["monthly"] is None:
+        if row["monthly"] is None or not with_trends:
             continue
         last_values = (prev_rows.get(row["code"]) or {}).get("monthly") or [None] * 12
         this_cells = _row_cells(row["monthly"], city=city, additive=row["additive"])
@@ -247,7 +240,7 @@ def build(year: int, *, city: bool, codes: tuple[str, ...] | None = None) -> Das
                 )
                 if row["additive"]
                 else [],
-                chart=_chart(this_cells, last_cells),
+                chart=charts.months(this_cells, last_cells),
             )
         )
     # A target set for an indicator no app counts yet: shown as not counted, never as 0.
@@ -268,7 +261,7 @@ def build(year: int, *, city: bool, codes: tuple[str, ...] | None = None) -> Das
     as_of = timezone.localdate(lock.locked_at) if lock is not None and city else today
     tables = [
         breakdowns.shape(table, city=city)
-        for table in current.get("breakdowns", live["breakdowns"])
+        for table in ((current.get("breakdowns") or breakdowns.tables(year)) if with_trends else [])
         if codes is None or table["of"] in codes
     ]
     return Dashboard(year, cards, trends, lock, changed, as_of, tables)

@@ -37,11 +37,16 @@ def achievement_rate(actual: Value, target: Decimal | None) -> Decimal | None:
     return (Decimal(actual) * 100 / target).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def kpi_rows(fiscal_year: int) -> list[KpiRow]:
+def kpi_rows(fiscal_year: int, *, actuals: dict[str, Value] | None = None) -> list[KpiRow]:
+    """Every registered indicator with its target; `actuals` holds those counted already (the
+    dashboard adds up the months of an additive indicator rather than counting it twice)."""
     targets = dict(Target.objects.filter(fiscal_year=fiscal_year).values_list("indicator", "value"))
     rows = []
     for indicator in indicators():
-        actual = indicator.compute(fiscal_year)
+        if actuals is not None and indicator.code in actuals:
+            actual = actuals[indicator.code]
+        else:
+            actual = indicator.compute(fiscal_year)
         target = targets.get(indicator.code)
         rows.append(
             KpiRow(

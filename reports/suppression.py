@@ -9,6 +9,9 @@ is behind it. Only counts are hidden; a rate is not a count of anyone.
 
 from dataclasses import dataclass
 
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kokona.indicators import Value
@@ -25,6 +28,20 @@ class Cell:
     @property
     def text(self) -> str:
         return self.reason if self.hidden else ""
+
+    def __str__(self) -> SafeString:
+        """`{{ cell }}` in a template: the reason it is hidden, — for nothing, or the number (one
+        decimal where it has one). A page of figures shows hundreds of cells: each is drawn here
+        rather than by an {% include %}, which costs a template render a cell."""
+        if self.hidden:
+            return format_html('<span class="suppressed">{}</span>', self.reason)
+        if self.value is None:
+            return mark_safe("—")  # noqa: S308  # nosec B308 B703 - a constant
+        if isinstance(self.value, int):
+            return SafeString(self.value)
+        return SafeString(floatformat(self.value, "-1"))
+
+    __html__ = __str__
 
 
 def small() -> str:

@@ -61,7 +61,7 @@ class Contact(Provenance):
         blank=True,
         related_name="contacts",
     )
-    occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT)
     direction = models.CharField(
         _("direction"), max_length=3, choices=Direction, default=Direction.INBOUND
@@ -105,6 +105,13 @@ class Contact(Provenance):
         indexes = [
             # The last contact of a case, and a case's timeline, in one index scan.
             models.Index(fields=["case", "-occurred_at"], name="contact_case_latest"),
+            # A year's contacts by date, with what the counts group them by: the reports read
+            # them from the index alone (an index-only scan), not from 10,000 scattered rows.
+            models.Index(
+                fields=["occurred_at"],
+                include=["id", "client", "channel", "case"],
+                name="contact_period",
+            ),
         ]
         constraints = [
             # An anonymous one-off contact has no case; a case always belongs to the client.

@@ -63,7 +63,8 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @role_required(*READERS)
 def kpi_csv(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     """`kpi_report`'s columns, one row per indicator (UTF-8 with BOM, for Excel in Japan)."""
-    board = dashboards.build(checked_year(year), **reader_view(request.user))  # type: ignore[arg-type]
+    view = reader_view(request.user)
+    board = dashboards.build(checked_year(year), with_trends=False, **view)  # type: ignore[arg-type]
     _audit(request, year, "csv")
     return _download(
         csv_bytes(FIELDS, _kpi_rows(board)), "text/csv; charset=utf-8", f"kpi-{year}.csv"

@@ -3,11 +3,14 @@
 import datetime as dt
 from decimal import Decimal
 
+from kokona import indicators as registry
 from kokona.fiscal import JST
 from kokona.indicators import get
 from reports.indicators import rate, satisfaction_rate, survey_responses
 from reports.models import SurveyResponse
 from tests.consultations.factories import make_case, make_client, make_contact
+from tests.ibasho.factories import attend, make_session
+from tests.supplies.factories import deliver, make_site, stock_store
 
 
 def answers(day: dt.date, *values: int) -> None:
@@ -65,3 +68,34 @@ def test_contacts_fall_in_the_month_of_their_japan_time(db):
     # The same woman in April and May counts in both months; the anonymous contact is one.
     assert get("unique_consultees").monthly(2021) == [1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]
     assert get("consultations_total").monthly(2022) == [0] * 12
+
+
+def test_the_months_of_every_additive_indicator_add_up_to_its_year(db, supervisor):
+    """The dashboard takes an additive indicator's year as the sum of its months (one query, not
+    two): that holds for each of them, at the year's edges in Japan time too."""
+    make_contact(at=dt.datetime(2021, 4, 1, 0, 0, tzinfo=JST))
+    make_contact(at=dt.datetime(2022, 3, 31, 23, 59, tzinfo=JST))
+    make_contact(at=dt.datetime(2022, 4, 1, 0, 0, tzinfo=JST))
+    site = make_site("A")
+    stock_store(supervisor, 100, on=dt.date(2021, 4, 1))
+    deliver(site, supervisor, 12, on=dt.date(2021, 9, 30))
+    session = make_session(day=dt.date(2021, 10, 1), anonymous_count=2)
+    attend(session, make_client("B"))
+    answers(dt.date(2022, 3, 31), 5, 4, 1)
+
+    checked = []
+    for indicator in registry.indicators():
+        if indicator.monthly is None or not indicator.additive:
+            continue
+        months = indicator.monthly(2021)
+        assert sum(int(v or 0) for v in months) == indicator.compute(2021), indicator.code
+        checked.append((indicator.code, indicator.compute(2021)))
+
+    assert dict(checked) == {
+        "consultations_total": 2,
+        "supplies_delivered": 12,
+        "supplies_handed_out": 0,
+        "ibasho_sessions": 1,
+        "ibasho_attendance": 3,
+        "survey_responses": 3,
+    }
