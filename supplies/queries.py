@@ -11,8 +11,8 @@ from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Qu
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supplies.models import Item, OutreachPlacement, Site, StockMovement
-from supplies.models.ledger import Kind, StockMovementQuerySet
+from supplies.models import Item, OutreachPlacement, Site, StockBalance, StockMovement
+from supplies.models.ledger import Kind
 
 # The restock round suggests enough for COVER_DAYS at the pace of the last WINDOW_DAYS.
 WINDOW_DAYS = 90
@@ -29,17 +29,19 @@ def sites_with_stock(today: dt.date | None = None) -> QuerySet[Site]:
     """Sites with their stock of sanitary products, the day of their last delivery, and whether
     they need a visit: open today and at or below their threshold."""
     today = today or timezone.localdate()
+    # The reversed deliveries as a list the database hashes once (NOT IN), not a join: each
+    # site's newest delivery is then the first row of the index stock_site_delivery_day.
+    reversed_rows = StockMovement.objects.filter(reverses__isnull=False).values("reverses")
     last_delivery = (
-        StockMovement.objects.filter(
-            site=OuterRef("pk"), kind=Kind.DELIVERY, quantity__gt=0, reversal__isnull=True
-        )
+        StockMovement.objects.filter(site=OuterRef("pk"), kind=Kind.DELIVERY, quantity__gt=0)
+        .exclude(pk__in=reversed_rows)
         .order_by("-moved_on")
         .values("moved_on")[:1]
     )
     return (
         Site.objects.select_related("category", "school_level", "area")
         .annotate(
-            product_stock=StockMovement.objects.site_stock(),
+            product_stock=StockBalance.objects.site_stock(),
             last_delivery_on=Subquery(last_delivery),
         )
         .annotate(
@@ -78,9 +80,10 @@ class StockLine:
     stock: int
 
 
-def stock_lines(movements: StockMovementQuerySet, items: list[Item]) -> list[StockLine]:
-    """Every item in use, and any other with stock left, beside its stock."""
-    stock = movements.by_item()
+def stock_lines(site: Site | None, items: list[Item]) -> list[StockLine]:
+    """Every item in use, and any other with stock left, beside its stock at `site` (None: the
+    store)."""
+    stock = StockBalance.objects.at(site).by_item()
     return [
         StockLine(item, stock.get(item.pk, 0))
         for item in items
@@ -108,7 +111,7 @@ def home(today: dt.date | None = None) -> Home:
     return Home(
         needs_restock=list(flagged.order_by(F("product_stock").asc(), "name")[:10]),
         needs_restock_count=flagged.count(),
-        store=stock_lines(StockMovement.objects.at(None), all_items()),
+        store=stock_lines(None, all_items()),
         # A delivery once, as the site received it: its leg out of the store adds nothing here.
         recent=list(recent_movements().exclude(kind=Kind.DELIVERY, site__isnull=True)[:10]),
         active_sites=Site.objects.active_on(today).count(),
@@ -193,7 +196,7 @@ def restock_round(today: dt.date | None = None, *, not_visited_for: int | None =
     items = [item for item in all_items() if item.is_active]
     window_start = today - dt.timedelta(days=WINDOW_DAYS)
     at_sites = StockMovement.objects.filter(site_id__in=ids)
-    stock = at_sites.balances()
+    stock = StockBalance.objects.filter(site_id__in=ids).of()
     handed: dict[tuple[int, int], int] = defaultdict(int)
     for site_id, item_id, quantity in (
         at_sites.handouts()
@@ -201,7 +204,7 @@ def restock_round(today: dt.date | None = None, *, not_visited_for: int | None =
         .values_list("site_id", "item_id", "quantity")
     ):
         handed[(site_id, item_id)] -= quantity
-    in_store = StockMovement.objects.at(None).by_item()
+    in_store = StockBalance.objects.at(None).by_item()
 
     areas: dict[int | None, RoundArea] = {}
     totals: dict[int, int] = defaultdict(int)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kokona import audit
 from kokona.models import User
-from supplies.models import STORE_LABEL, Item, Site, StockMovement, lock_key
+from supplies.models import STORE_LABEL, Item, Site, StockBalance, StockMovement, lock_key
 from supplies.models.ledger import Kind, Location, Source
 
 
@@ -69,7 +69,7 @@ def lock(locations: set[Location]) -> dict[Location, int]:
             "SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key ORDER BY key",
             [keys],
         )
-    found = StockMovement.objects.balances(locations)
+    found = StockBalance.objects.of(locations)
     return {location: found.get(location, 0) for location in locations}
 
 

@@ -1,4 +1,4 @@
-from supplies.models.ledger import STORE_LABEL, StockMovement, lock_key
+from supplies.models.ledger import STORE_LABEL, StockBalance, StockMovement, lock_key
 from supplies.models.reach import CardLink, ScanDay
 from supplies.models.sites import OutreachPlacement, Site
 from supplies.models.vocabularies import Area, Item, SchoolLevel, SiteCategory
@@ -13,6 +13,7 @@ __all__ = [
     "SchoolLevel",
     "Site",
     "SiteCategory",
+    "StockBalance",
     "StockMovement",
     "lock_key",
 ]

@@ -2,16 +2,22 @@
 thrown away, as one row that is never changed or deleted.
 
 Stock anywhere is the sum of its movements (`StockMovement.objects.stock()` and the other reads
-of `StockMovementQuerySet`, the one place that adds them up); there is no balance column to drift
-from the rows. A row's `quantity` is the change at its location (`site`, or the NPO's store when
-blank): a delivery is two rows, out of the store and into the site, written together under one
-`entry`. A mistake is corrected by a reversing entry (`reverses`), never by an edit.
+of `StockMovementQuerySet` add them up). A row's `quantity` is the change at its location (`site`,
+or the NPO's store when blank): a delivery is two rows, out of the store and into the site,
+written together under one `entry`. A mistake is corrected by a reversing entry (`reverses`),
+never by an edit.
 
 Two guards live in the database itself, whatever code writes:
 - `append_only`: an UPDATE or DELETE is refused, and because the trigger has no condition the app's
   role is granted only SELECT and INSERT on the table (kokona.db_roles).
-- `stock_never_negative`: after each insert the location's sum is taken under the same advisory
-  lock the services take (`lock_key`), and a negative sum aborts the transaction.
+- `stock_never_negative`: after each insert, under the same advisory lock the services take
+  (`lock_key`), the row's quantity is added to its location's `StockBalance`, and a negative
+  balance aborts the transaction.
+
+`StockBalance` is that sum kept per (item, location) by the trigger, in the transaction of the row
+itself: what the pages read (a site's stock, the restock round), so that ten years of weekly rows
+cost what one year's do. The rows cannot change once written, so the two cannot drift apart; a
+test compares them after every kind of movement.
 """
 
 import datetime as dt
@@ -165,6 +171,12 @@ class StockMovement(models.Model):
             # A site's stock is the sum of its rows: read from the index alone (EXPLAIN on ten
             # years of weekly movements at 100 sites, bench/README.md), not from scattered rows.
             models.Index(fields=["site", "item"], include=["quantity"], name="stock_site_item_sum"),
+            # A site's newest delivery (the site list's and the restock round's "last visit").
+            models.Index(
+                fields=["site", "-moved_on"],
+                condition=Q(kind=Kind.DELIVERY, quantity__gt=0),
+                name="stock_site_delivery_day",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="stock_kind_valid"),
@@ -208,22 +220,20 @@ class StockMovement(models.Model):
                 name="stock_never_negative",
                 when=pgtrigger.After,
                 operation=pgtrigger.Insert,
-                func=f"""
+                declare=[("stock", "integer")],
+                # lock_key(item, site) spelled out: LOCK_SPACE (0x5355) << 48 | item << _ID_BITS.
+                func="""
                     PERFORM pg_advisory_xact_lock(
-                        ({LOCK_SPACE}::bigint << 48)
-                        | (NEW.item_id::bigint << {_ID_BITS})
+                        (21333::bigint << 48)
+                        | (NEW.item_id::bigint << 24)
                         | COALESCE(NEW.site_id, 0)
                     );
-                    IF NEW.site_id IS NULL THEN
-                        PERFORM 1 FROM supplies_stockmovement
-                        WHERE item_id = NEW.item_id AND site_id IS NULL
-                        HAVING SUM(quantity) < 0;
-                    ELSE
-                        PERFORM 1 FROM supplies_stockmovement
-                        WHERE item_id = NEW.item_id AND site_id = NEW.site_id
-                        HAVING SUM(quantity) < 0;
-                    END IF;
-                    IF FOUND THEN
+                    INSERT INTO supplies_stockbalance AS balance (item_id, site_id, quantity)
+                    VALUES (NEW.item_id, NEW.site_id, NEW.quantity)
+                    ON CONFLICT (item_id, site_id) DO UPDATE
+                        SET quantity = balance.quantity + EXCLUDED.quantity
+                    RETURNING balance.quantity INTO stock;
+                    IF stock < 0 THEN
                         RAISE EXCEPTION 'stock of item % at site % would go below zero',
                             NEW.item_id, COALESCE(NEW.site_id::text, 'store')
                             USING ERRCODE = 'check_violation';
@@ -246,3 +256,71 @@ class StockMovement(models.Model):
 
 
 STORE_LABEL = _("The NPO's store")
+
+
+class StockBalanceQuerySet(models.QuerySet["StockBalance"]):
+    def at(self, site: Site | None) -> Self:
+        return self.filter(site=site) if site is not None else self.filter(site__isnull=True)
+
+    def by_item(self) -> dict[int, int]:
+        """Stock per item id at these locations (one location's, or several added up)."""
+        return dict(self.order_by().values_list("item_id").annotate(total=Sum("quantity")))
+
+    def of(self, locations: Iterable[Location] | None = None) -> dict[Location, int]:
+        """Stock per (item, location); only locations that had a movement."""
+        rows = self
+        if locations is not None:
+            wanted = Q(pk__in=[])
+            for item_id, site_id in set(locations):
+                wanted |= Q(item_id=item_id) & (
+                    Q(site_id=site_id) if site_id is not None else Q(site__isnull=True)
+                )
+            rows = rows.filter(wanted)
+        return {
+            (item, site): total
+            for item, site, total in rows.values_list("item_id", "site_id", "quantity")
+        }
+
+    def site_stock(self, outer_site: str = "pk") -> Coalesce:
+        """An expression for a Site queryset: its stock of sanitary products (threshold counts)."""
+        rows = (
+            self.filter(site=models.OuterRef(outer_site), item__is_product=True)
+            .order_by()
+            .values("site")
+            .annotate(total=Sum("quantity"))
+            .values("total")
+        )
+        return Coalesce(models.Subquery(rows), 0)
+
+
+class StockBalance(models.Model):
+    """在庫: the sum of the ledger at one (item, location), written by `stock_never_negative`
+    alone (never by the app), one row a location with a movement."""
+
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="balances",
+    )
+    quantity = models.IntegerField(_("stock"))
+
+    objects = StockBalanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stock balance")
+        verbose_name_plural = _("stock balances")
+        constraints = [
+            # One row per location, the store (no site) included.
+            models.UniqueConstraint(
+                fields=["item", "site"], nulls_distinct=False, name="stock_balance_location"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.site or STORE_LABEL} {self.quantity}"

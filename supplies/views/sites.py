@@ -12,7 +12,7 @@ from kokona.locking import CONFLICT
 from kokona.roles import Role
 from supplies import exports, queries
 from supplies.forms import SiteFilterForm, SiteForm
-from supplies.models import CardLink, Site, StockMovement
+from supplies.models import CardLink, Site
 from supplies.views import MANAGERS, READERS
 from supplies.views.cards import card_panel
 from supplies.views.records import VersionConflict, conflict, save_record
@@ -43,10 +43,9 @@ def site_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def site_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Details, stock per item, movement history and the placements it looks after."""
     site = get_object_or_404(queries.sites_with_stock(), pk=pk)
-    movements = StockMovement.objects.at(site)
     context = {
         "site": site,
-        "stock": queries.stock_lines(movements, queries.all_items()),
+        "stock": queries.stock_lines(site, queries.all_items()),
         "history": page_of(
             queries.recent_movements().filter(site=site), request.GET.get("page"), size=20
         ),

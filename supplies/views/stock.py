@@ -23,7 +23,7 @@ from supplies.forms import (
     ReverseForm,
     StockTakeForm,
 )
-from supplies.models import STORE_LABEL, Item, Site, StockMovement
+from supplies.models import STORE_LABEL, Item, Site
 from supplies.views import MANAGERS, READERS
 
 
@@ -65,7 +65,7 @@ def restock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The restock was recorded."))
             return redirect(site)
-    stock = queries.stock_lines(StockMovement.objects.at(site), items)
+    stock = queries.stock_lines(site, items)
     return _page(request, "supplies/restock.html", form, site=site, stock=stock)
 
 
@@ -86,7 +86,7 @@ def _stock_take(request: AuthenticatedHttpRequest, site: Site | None) -> HttpRes
         )
         messages.success(request, _("The count was recorded; differences were adjusted."))
         return redirect(back)
-    stock = queries.stock_lines(StockMovement.objects.at(site), items)
+    stock = queries.stock_lines(site, items)
     place = str(site) if site else str(STORE_LABEL)
     return _page(
         request, "supplies/stock_take.html", form, site=site, place=place, stock=stock, back=back

@@ -2,6 +2,7 @@
 records its difference, and nothing written can be changed, only corrected."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.db import connection, transaction
@@ -10,7 +11,7 @@ from django.db.utils import DatabaseError, IntegrityError
 from kokona.db_roles import append_only_models, as_owner
 from kokona.models import AuditEvent
 from supplies import services
-from supplies.models import StockMovement
+from supplies.models import StockBalance, StockMovement, lock_key
 from tests.supplies.factories import DAY, deliver, item, make_site, stock_store
 
 
@@ -245,3 +246,48 @@ def test_receipts_keep_their_source_and_sites_cannot_receive(site, site_manager)
             created_by=site_manager,
             moved_on=dt.date(2021, 6, 2),
         )
+
+
+def test_the_kept_balances_are_the_sums_of_the_rows_after_every_kind_of_movement(
+    site, site_manager
+):
+    other = make_site("釧路市 中部地区会館")
+    stock_store(site_manager, 60)
+    stock_store(site_manager, 30, code="napkin_night")
+    deliver(site, site_manager, 15)
+    rows = deliver(other, site_manager, 9, code="napkin_night")
+    services.hand_out(item=item(), quantity=4, site=site, on=DAY, by=site_manager)
+    services.dispose(item=item(), quantity=2, site=None, reason="濡れた", on=DAY, by=site_manager)
+    services.take_stock(site=site, counts={item(): 10}, reason="数え直し", on=DAY, by=site_manager)
+    services.reverse_entry(entry=rows[0].entry, reason="入力の誤り", by=site_manager)
+
+    kept = StockBalance.objects.of()
+
+    assert kept == StockMovement.objects.balances()
+    assert kept[(item().pk, site.pk)] == 10  # 15 in, 4 handed out, then counted 10
+    assert kept[(item("napkin_night").pk, other.pk)] == 0  # the delivery taken back
+    assert StockBalance.objects.at(None).by_item() == {
+        item().pk: 60 - 15 - 2,
+        item("napkin_night").pk: 30,
+    }
+
+
+def test_the_trigger_takes_the_lock_the_services_take(site, site_manager):
+    stock_store(site_manager, 5)
+    with transaction.atomic():
+        StockMovement.objects.create(
+            item=item(),
+            kind="delivery",
+            quantity=-1,
+            moved_on=DAY,
+            created_by=site_manager,
+            entry=uuid.uuid4(),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks"
+                " WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND objsubid = 1"
+            )
+            held = {key for (key,) in cursor.fetchall()}
+
+    assert lock_key(item().pk, None) in held
