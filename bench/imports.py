@@ -115,7 +115,7 @@ def main() -> None:
     batch.refresh_from_db()
     if batch.status != ImportBatch.Status.APPLIED:
         raise SystemExit(f"the import did not apply: {batch.status} {batch.problems}")
-    added = Contact.objects.count()
+    added = Contact.objects.unscoped().count()
     print(
         f"applied: {added} contacts ({len(planned.new_clients)} women,"
         f" {planned.anonymous} anonymous); {queries / added:.1f} queries a row"

@@ -69,6 +69,9 @@ def _filtered(found: Found) -> str | None:
 
 PAGES = [
     Page("login", None, lambda f: url("login")),
+    # What every signed-in page costs before its own work: session, user, second factor and
+    # roles read, the session saved (the idle timeout), the base layout drawn.
+    Page("signed-in floor (account page)", "counselor", lambda f: url("account")),
     Page("counselor home", "counselor", lambda f: url("consultations:home")),
     Page("case list", "counselor", lambda f: url("consultations:case_list")),
     Page("case list (filtered)", "counselor", _filtered),
