@@ -180,6 +180,8 @@ SESSION_ABSOLUTE_LIFETIME = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", de
 SESSION_COOKIE_HTTPONLY = True
 # A form posted after the idle timeout is kept this long for its author (kokona.drafts).
 DRAFT_LIFETIME = timedelta(hours=env.int("DRAFT_LIFETIME_HOURS", default=12))
+# The reports' figures of a year are counted at most this often (reports.dashboard._kept).
+REPORTS_FIGURES_SECONDS = env.int("REPORTS_FIGURES_SECONDS", default=60)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "kokona.views.pages.csrf_failure"

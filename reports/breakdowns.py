@@ -69,6 +69,6 @@ def shape(plain: dict[str, Any], *, city: bool) -> BreakdownTable:
         rows=rows,
         column_totals=column_totals,
         grand=grand,
-        chart=charts.bars(rows),
+        chart=charts.bars(rows, code=plain["code"], title=plain["title"]),
         row_total=plain["row_total"],
     )

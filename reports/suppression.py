@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kokona.indicators import Value
@@ -29,17 +28,17 @@ class Cell:
     def text(self) -> str:
         return self.reason if self.hidden else ""
 
-    def __str__(self) -> SafeString:
+    def __str__(self) -> str:
         """`{{ cell }}` in a template: the reason it is hidden, — for nothing, or the number (one
         decimal where it has one). A page of figures shows hundreds of cells: each is drawn here
         rather than by an {% include %}, which costs a template render a cell."""
         if self.hidden:
             return format_html('<span class="suppressed">{}</span>', self.reason)
         if self.value is None:
-            return mark_safe("—")  # noqa: S308  # nosec B308 B703 - a constant
+            return "—"
         if isinstance(self.value, int):
-            return SafeString(self.value)
-        return SafeString(floatformat(self.value, "-1"))
+            return str(self.value)
+        return floatformat(self.value, "-1")
 
     __html__ = __str__
 

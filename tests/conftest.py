@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.http import QueryDict
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT
@@ -176,6 +177,12 @@ def collected_static_files() -> None:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with nothing cached (the reports' figures, the survey page's counts)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,12 +6,13 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from consultations.models import Contact
 from kokona import indicators as registry
 from kokona.fiscal import JST
-from reports.models import SurveyResponse, Target
+from reports.models import SurveyResponse, Target, YearLock
 from tests.consultations.factories import make_case, make_client, make_contact, vocabulary
 from tests.supplies.factories import make_site
 
@@ -117,10 +118,12 @@ def test_the_dashboard_takes_the_same_queries_for_10_and_10000_contacts(
     client = client_as(persona)
     dashboard(client)  # sessions and the like settle
     contacts(10)
+    cache.clear()  # counted afresh, as once a minute
     with django_assert_num_queries(QUERIES[persona]) as few:
         dashboard(client)
     contacts(9990)
     assert Contact.objects.unscoped().count() == 10000
+    cache.clear()
     with django_assert_num_queries(len(few.captured_queries)):
         dashboard(client)
 
@@ -169,3 +172,38 @@ def test_a_quarter_holding_a_hidden_month_is_not_shown_to_the_city(db):
     quarters = [now.text or now.value for now, _before, _now in trend.quarters]
     assert quarters == ["非表示", "非表示", 0, 0]  # Q1 less April and June would give May away
     assert trend.total.value == 33
+
+
+def test_the_figures_are_counted_at_most_once_a_minute_and_say_when(
+    client_as, django_assert_max_num_queries
+):
+    make_contact(at=dt.datetime(2021, 5, 1, 10, tzinfo=JST))
+    client = client_as("supervisor")
+    first = dashboard(client)
+    make_contact(at=dt.datetime(2021, 5, 2, 10, tzinfo=JST))
+
+    with django_assert_max_num_queries(12):  # the session, the locks and targets: no counting
+        again = dashboard(client)
+
+    assert "時点の数字です" in first and "1分" in first
+    total = 'id="trend-consultations_total"'
+    assert total in again
+    assert card_number(again, "延べ相談件数") == card_number(first, "延べ相談件数") == "1"
+    cache.clear()  # a minute later
+    assert card_number(dashboard(client), "延べ相談件数") == "2"
+
+
+def test_a_lock_counts_afresh_whatever_was_counted_a_moment_ago(client_as):
+    client = client_as("supervisor")
+    dashboard(client)
+    make_contact(at=dt.datetime(2021, 5, 2, 10, tzinfo=JST))
+
+    client.post(reverse("reports:lock_year", args=[2021]))
+
+    lock = YearLock.objects.get(fiscal_year=2021)
+    assert {r["code"]: r["actual"] for r in lock.figures["rows"]}["consultations_total"] == 1
+
+
+def card_number(html: str, name: str) -> str:
+    card = html.split(f'<h3 class="kpi-card__name">{name}</h3>', 1)[1]
+    return re.search(r'kpi-card__number">([^<]*)<', card).group(1)
