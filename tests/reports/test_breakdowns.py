@@ -245,3 +245,19 @@ def test_supervisors_see_a_breakdown_changed_since_the_lock_though_the_totals_st
     board = dashboards.build(2021, city=False)
 
     assert board.changed_since_lock == ["相談経路別の相談件数"]
+
+
+def test_a_chart_escapes_every_text_it_draws():
+    from reports import charts
+    from reports.suppression import Cell
+
+    drawn = charts.bars(
+        [('<script>alert("x")</script>', [Cell(7)], None), ("B", [Cell(2, True, "<i>")], None)],
+        code="t",
+        title="<b>title</b>",
+    ).svg
+    months = charts.months([Cell(1)] * 12, [Cell(None)] * 12, code="t", name="<img>").svg
+
+    assert "<script>" not in drawn and "&lt;script&gt;" in drawn
+    assert "<b>" not in drawn and "&lt;i&gt;" in drawn
+    assert "<img>" not in months and "&lt;img&gt;" in months
