@@ -18,8 +18,10 @@ from consultations.models import Referral
 from ibasho.indicators import ibasho_by_program
 from kokona.fiscal import JST
 from kokona.indicators import breakdowns
+from reports import charts
 from reports import dashboard as dashboards
 from reports.models import YearLock
+from reports.suppression import Cell
 from supplies.indicators import sites_by_category, supplies_by_month
 from tests.consultations.factories import agency, make_case, make_client, make_contact, vocabulary
 from tests.ibasho.factories import attend, make_session
@@ -248,9 +250,6 @@ def test_supervisors_see_a_breakdown_changed_since_the_lock_though_the_totals_st
 
 
 def test_a_chart_escapes_every_text_it_draws():
-    from reports import charts
-    from reports.suppression import Cell
-
     drawn = charts.bars(
         [('<script>alert("x")</script>', [Cell(7)], None), ("B", [Cell(2, True, "<i>")], None)],
         code="t",
