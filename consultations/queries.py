@@ -239,10 +239,12 @@ def filtered_cases(user: User, filters: dict, *, today: dt.date | None = None) -
         cases = cases.filter(status=status)
     if filters.get("counselor"):
         cases = cases.filter(assigned_to=filters["counselor"])
-    if filters.get("category"):
-        cases = cases.filter(
-            Q(categories=filters["category"]) | Q(primary_concern=filters["category"])
-        ).distinct()
+    if category := filters.get("category"):
+        # A subquery, not a join: a join needs DISTINCT over every column of the rows shown.
+        concerned = Case.categories.through.objects.filter(
+            case=OuterRef("pk"), concerncategory=category
+        )
+        cases = cases.filter(Exists(concerned) | Q(primary_concern=category))
     if filters.get("overdue"):
         cases = cases.overdue(today)
     contact_filter = Q()

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.consultations.factories import make_case, make_client
+from consultations.queries import filtered_cases
+from tests.consultations.factories import make_case, make_client, vocabulary
 
 
 @pytest.fixture
@@ -48,3 +49,20 @@ def test_a_supervisor_sees_the_teams_late_and_risky_cases(client_as, counselor):
         "チーム全体"
         not in client_as("counselor").get(reverse("consultations:home")).content.decode()
     )
+
+
+def test_a_concern_finds_the_cases_with_it_as_main_concern_or_among_their_concerns_once(
+    counselor,
+):
+    dv = vocabulary("ConcernCategory", "dv")
+    main = make_case(make_client("A"), assigned_to=counselor, primary_concern=dv)
+    among = make_case(make_client("B"), assigned_to=counselor)
+    among.categories.add(dv, vocabulary("ConcernCategory", "housing"))
+    both = make_case(make_client("C"), assigned_to=counselor, primary_concern=dv)
+    both.categories.add(dv)
+    other = make_case(make_client("D"), assigned_to=counselor)
+    other.categories.add(vocabulary("ConcernCategory", "housing"))
+
+    found = list(filtered_cases(counselor, {"category": dv, "status": "all"}))
+
+    assert sorted(case.pk for case in found) == sorted([main.pk, among.pk, both.pk])
