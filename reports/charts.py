@@ -53,14 +53,15 @@ def months(this: list[Cell], last: list[Cell], *, code: str, name: str) -> Chart
     step = (width - 52) / 12
     body = [
         f'<line x1="50" y1="{base}" x2="{width}" y2="{base}" stroke="#333" stroke-width="1"/>',
-        f'<text x="46" y="14" {INK} text-anchor="end">{top:g}</text>',
         f'<text x="46" y="{base}" {INK} text-anchor="end">0</text>',
     ]
+    if any(shown):
+        body.append(f'<text x="46" y="14" {INK} text-anchor="end">{top:g}</text>')
     for i, (now, before) in enumerate(zip(this, last, strict=True)):
         x = 52 + i * step
         for offset, cell, colour in ((2.0, before, PREVIOUS), (step / 2, now, CURRENT)):
-            if cell.value is None or cell.hidden:
-                continue
+            if not cell.value or cell.hidden:
+                continue  # nothing counted, or hidden: no bar
             h = round(float(cell.value) / top * (height - 30), 1)
             body.append(
                 f'<rect x="{svg_number(x + offset)}" y="{svg_number(base - h)}"'
@@ -69,6 +70,17 @@ def months(this: list[Cell], last: list[Cell], *, code: str, name: str) -> Chart
         body.append(
             f'<text x="{svg_number(x + step / 2)}" y="{height - 4}" {INK}'
             f' text-anchor="middle">{MONTHS[i]}月</text>'
+        )
+    if not any(c.value and not c.hidden for c in this + last):
+        # Nothing to draw: say why rather than show an empty axis (a small year, all 5未満).
+        reason = (
+            _("No month to draw: counts below 5 are not shown.")
+            if any(c.hidden for c in this + last)
+            else _("Nothing counted in these two years.")
+        )
+        body.append(
+            f'<text x="{width // 2 + 25}" y="{height // 2}" {INK} text-anchor="middle">'
+            f"{escape(reason)}</text>"
         )
     title = _("%(name)s by month, this year and the year before") % {"name": name}
     svg = _svg(width, height, "chart", f"chart-{code}-title", title, body)

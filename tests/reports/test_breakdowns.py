@@ -260,3 +260,13 @@ def test_a_chart_escapes_every_text_it_draws():
     assert "<script>" not in drawn and "&lt;script&gt;" in drawn
     assert "<b>" not in drawn and "&lt;i&gt;" in drawn
     assert "<img>" not in months and "&lt;img&gt;" in months
+
+
+def test_a_month_chart_with_nothing_to_draw_says_why():
+    hidden = charts.months([Cell(3, True, "5未満")] * 12, [Cell(0)] * 12, code="t", name="x")
+    empty = charts.months([Cell(0)] * 12, [Cell(None)] * 12, code="t", name="x")
+    drawn = charts.months([Cell(7)] * 12, [Cell(0)] * 12, code="t", name="x")
+
+    assert "5未満の月はグラフにしていません" in hidden.svg and "<rect" not in hidden.svg
+    assert "この2年度に数えたものはありません" in empty.svg
+    assert "<rect" in drawn.svg and "グラフにしていません" not in drawn.svg
