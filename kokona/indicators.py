@@ -125,7 +125,13 @@ def register_breakdown(
 
 
 def breakdowns() -> list[Breakdown]:
-    return sorted(_breakdowns.values(), key=lambda b: (b.order, b.code))
+    """In the order of the indicators they belong to, then their own."""
+
+    def order(breakdown: Breakdown) -> tuple[int, int, str]:
+        indicator = _indicators.get(breakdown.of)
+        return (indicator.order if indicator else 1000, breakdown.order, breakdown.code)
+
+    return sorted(_breakdowns.values(), key=order)
 
 
 def get(code: str) -> Indicator | None:

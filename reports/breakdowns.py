@@ -5,21 +5,15 @@ city and drawn as a bar per row beside the table."""
 from dataclasses import dataclass
 from typing import Any
 
-from kokona.indicators import breakdowns, get
+from kokona.indicators import breakdowns
 from reports import charts, suppression
 from reports.suppression import Cell
 
 
 def tables(year: int) -> list[dict[str, Any]]:
-    """Every registered breakdown of the year as plain JSON values, in the order of the
-    indicators they belong to."""
-
-    def order(breakdown):  # type: ignore[no-untyped-def]
-        indicator = get(breakdown.of)
-        return (indicator.order if indicator else 1000, breakdown.order, breakdown.code)
-
+    """Every registered breakdown of the year as plain JSON values."""
     found = []
-    for breakdown in sorted(breakdowns(), key=order):
+    for breakdown in breakdowns():
         table = breakdown.compute(year)
         found.append(
             {
