@@ -46,13 +46,18 @@ def _months(indicator: Indicator, year: int) -> list[int | float | None] | None:
     return [_plain(v) for v in indicator.monthly(year)] if indicator.monthly else None
 
 
+def _added(months: list[int | float | None]) -> int:
+    """An additive indicator's year: its months added up."""
+    return sum(int(v or 0) for v in months)
+
+
 def figures(year: int, *, with_breakdowns: bool = True) -> dict[str, Any]:
     """The year's figures, live, as plain JSON values (what a lock keeps). An additive
     indicator's actual is the sum of its months: one query, not two."""
     by_code = {i.code: i for i in indicators()}
     monthly = {code: _months(indicator, year) for code, indicator in by_code.items()}
     actuals: dict[str, Value] = {
-        code: sum(int(v or 0) for v in months)
+        code: _added(months)
         for code, months in monthly.items()
         if months is not None and by_code[code].additive
     }
@@ -83,12 +88,8 @@ def trend_figures(year: int) -> dict[str, Any]:
     for indicator in indicators():
         if indicator.monthly is None:
             continue
-        months = _months(indicator, year)
-        actual = (
-            sum(int(v or 0) for v in months or [])
-            if indicator.additive
-            else _plain(indicator.compute(year))
-        )
+        months = _months(indicator, year) or []
+        actual = _added(months) if indicator.additive else _plain(indicator.compute(year))
         rows.append({"code": indicator.code, "actual": actual, "monthly": months})
     return {"year": year, "rows": rows}
 
