@@ -7,7 +7,7 @@ from itertools import chain
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from consultations.models import (
@@ -22,6 +22,7 @@ from kokona.crypto import HANDLE_KINDS, EncryptedTextField
 from kokona.fiscal import start_of_day
 from kokona.models import AuditEvent, Notice, User
 from kokona.roles import Role
+from supplies.models import CardLink
 
 # A case row shows none of her encrypted fields: not loading them spares decrypting seven fields
 # a row (hundreds a page).
@@ -114,8 +115,11 @@ def inbox(user: User) -> list[Contact]:
     LINE's land there) or anonymous one-offs. The counselors' home polls it (htmx)."""
     return list(
         Contact.objects.visible_to(user)
-        .select_related(
-            "client", "channel", "case", "counselor", "card_link__placement", "card_link__site"
+        # The few with a card are fetched apart: each table joined here costs the planner more
+        # than the rows cost to read (six joins took 7 ms to plan, three 1.5 ms).
+        .select_related("client", "channel", "case")
+        .prefetch_related(
+            Prefetch("card_link", CardLink.objects.select_related("placement", "site"))
         )
         # Cases nobody is in charge of, as a subquery (the partial index case_unassigned):
         # joining every case to the contacts of the last 60 days read all cases.

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import CaseAssignment, CaseStatusChange, Referral, SupportActivity
+from supplies.models import CardLink
 from tests.consultations.factories import agency, make_case, make_client, make_contact
+from tests.supplies.factories import make_placement, make_site
 
 
 def queries_for(client, url: str) -> int:
@@ -21,9 +23,17 @@ def queries_for(client, url: str) -> int:
 
 
 def add_work(counselor, n: int) -> None:
-    """n cases of each kind the home page lists: overdue, due soon, open, and untaken contacts."""
+    """n cases of each kind the home page lists: overdue, due soon, open, and untaken contacts
+    (each through a card of its own: the inbox says where she found it)."""
     today = timezone.localdate()
     now = timezone.now()
+    made = CardLink.objects.count()
+    cards = [
+        CardLink.objects.for_placement(make_placement(f"セイコーマート {made + i}"))
+        if i % 2
+        else CardLink.objects.for_site(make_site(f"保健室 {made + i}"))
+        for i in range(n)
+    ]
     for i in range(n):
         for label, due in [
             ("期限切れ", today - dt.timedelta(days=2)),
@@ -32,15 +42,19 @@ def add_work(counselor, n: int) -> None:
         ]:
             case = make_case(make_client(f"{label}{i}"), assigned_to=counselor, follow_up_due=due)
             make_contact(case, at=now - dt.timedelta(hours=i + 1))
-        make_contact(make_case(make_client(f"未担当{i}")), at=now - dt.timedelta(hours=i + 1))
+        make_contact(
+            make_case(make_client(f"未担当{i}")),
+            at=now - dt.timedelta(hours=i + 1),
+            card_link=cards[i],
+        )
 
 
 # Pinned: sign-in checks (session, user, roles, second factor) plus the page's own reads.
 @pytest.mark.parametrize(
     "url, expected",
-    # home: 12, the cases handed over to her, her crisis cases gone quiet, and how many of her
-    # cases there are (the lists show the next ten).
-    [(reverse("consultations:home"), 15), (reverse("consultations:case_list"), 12)],
+    # home: 12, the cases handed over to her, her crisis cases gone quiet, how many of her cases
+    # there are (the lists show the next ten), and the cards the untaken contacts came through.
+    [(reverse("consultations:home"), 16), (reverse("consultations:case_list"), 12)],
 )
 def test_lists_are_flat_as_rows_grow(client_as, counselor, url, expected):
     client = client_as("counselor")
@@ -62,7 +76,7 @@ def test_the_supervisors_home_is_flat_as_the_team_grows(client_as, counselor, su
     add_work(counselor, 49)
     fifty = queries_for(client, reverse("consultations:home"))
 
-    assert one == fifty == 19  # a counselor's 15, the team's two lists, notices, caseloads
+    assert one == fifty == 20  # a counselor's 16, the team's two lists, notices, caseloads
 
 
 def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):

@@ -152,9 +152,10 @@ def test_the_web_form_files_an_unassigned_web_form_consultation(client, link, co
         True,
     )
     assert AuditEvent.objects.filter(username="webform", action="create").count() == 2
-    # It is on the counselors' home, among the contacts nobody has taken.
+    # It is on the counselors' home, among the contacts nobody has taken, with where her card was.
     home = client_home(counselor)
     assert case.get_absolute_url() in home
+    assert f"· {link}" in home
 
 
 def client_home(user):
