@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from kokona import fiscal
+from kokona import fiscal, widgets
 
 register = template.Library()
 
@@ -52,3 +52,15 @@ def scroll_region(content: str, label: str = "", labelledby: str = "") -> SafeSt
     return format_html(
         '<div class="table-wrap" role="region" {} tabindex="0">{}</div>', name, content
     )
+
+
+@register.simple_tag
+def select_options(optgroups: widgets.OptGroups) -> SafeString:
+    """A select's options, written in one go (kokona.widgets says why)."""
+    return widgets.select_options(optgroups)
+
+
+@register.simple_tag
+def chip_inputs(optgroups: widgets.OptGroups) -> SafeString:
+    """The radio buttons or check boxes of forms/chips.html, written in one go."""
+    return widgets.chip_inputs(optgroups)
