@@ -23,4 +23,4 @@ def navigation(request: HttpRequest) -> dict[str, object]:
 
 def session_timeout(request: HttpRequest) -> dict[str, object]:
     """The idle timeout, for the page's warning two minutes before it (static/js/kokona.js)."""
-    return {"session_idle_seconds": settings.SESSION_COOKIE_AGE}
+    return {"session_idle_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds())}

@@ -39,12 +39,16 @@ class RequestIdMiddleware:
 
 
 SESSION_AUTH_AT = "kokona_auth_at"
+SESSION_RENEWED_AT = "kokona_renewed_at"
 
 
 class SessionLifetimeMiddleware:
-    """End a session a fixed time after sign-in, however active it was (ASVS 7.3.2).
+    """End a session a fixed time after sign-in, however active it was (ASVS 7.3.2), and renew
+    it while it is used.
 
-    The idle timeout is Django's own: SESSION_COOKIE_AGE renewed on every request.
+    The idle timeout is Django's own: the session row expires SESSION_COOKIE_AGE after it was
+    last saved. Saving it on every request was a write on every page; it is renewed instead when
+    its last renewal is SESSION_RENEW_EVERY old, and SESSION_COOKIE_AGE holds that minute too.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -63,6 +67,10 @@ class SessionLifetimeMiddleware:
                     drafts.mark_waiting(response, user.pk)
                     return response
                 return redirect_to_login(request.get_full_path())
+            now = time.time()
+            renewed = request.session.get(SESSION_RENEWED_AT, 0)
+            if now - renewed >= settings.SESSION_RENEW_EVERY.total_seconds():
+                request.session[SESSION_RENEWED_AT] = now  # saved, so renewed, on the way out
         return self.get_response(request)
 
 

@@ -173,8 +173,12 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Sessions end after 30 idle minutes, at browser close, and at the latest after a working day.
-SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# A session is renewed at most once a minute rather than written on every request
+# (kokona.middleware.SessionLifetimeMiddleware), so it is kept the idle time plus that minute from
+# its last renewal: never less than 30 minutes after the last request, never more than 31.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_RENEW_EVERY = timedelta(minutes=1)
+SESSION_COOKIE_AGE = int((SESSION_IDLE_TIMEOUT + SESSION_RENEW_EVERY).total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=10))
 SESSION_COOKIE_HTTPONLY = True

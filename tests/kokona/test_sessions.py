@@ -3,6 +3,8 @@
 import datetime as dt
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kokona.models import User
@@ -42,6 +44,44 @@ def test_thirty_idle_minutes_end_the_session(client, counselor):
         assert client.get("/consultations/").status_code == 200
     with time_machine.travel(dt.timedelta(minutes=29 + 31)):
         assert client.get("/consultations/")["Location"].startswith("/login/")
+
+
+def session_writes(client, path: str = "/consultations/") -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return sum(q["sql"].startswith('UPDATE "django_session"') for q in captured)
+
+
+def test_the_session_is_renewed_at_most_once_a_minute(client, counselor):
+    sign_in(client, counselor)
+    with time_machine.travel(dt.timedelta(seconds=1), tick=False):
+        assert session_writes(client) == 1  # the first request renews
+        assert session_writes(client) == 0
+    with time_machine.travel(dt.timedelta(seconds=59), tick=False):
+        assert session_writes(client) == 0
+    with time_machine.travel(dt.timedelta(seconds=62), tick=False):
+        assert session_writes(client) == 1
+
+
+def test_a_request_that_did_not_renew_still_has_thirty_idle_minutes(client, counselor):
+    sign_in(client, counselor)
+    with time_machine.travel(dt.timedelta(seconds=1), tick=False):
+        session_writes(client)
+    last_request = dt.timedelta(seconds=55)
+    with time_machine.travel(last_request, tick=False):
+        assert session_writes(client) == 0
+
+    with time_machine.travel(last_request + dt.timedelta(minutes=30), tick=False):
+        assert client.get("/consultations/").status_code == 200
+    # ...and a minute past that, idle since its renewal at 31 minutes and more, it is over.
+    with time_machine.travel(last_request + dt.timedelta(minutes=62), tick=False):
+        assert client.get("/consultations/")["Location"].startswith("/login/")
+
+
+def test_the_page_warns_against_thirty_idle_minutes(client_as):
+    page = client_as("counselor").get("/consultations/").content.decode()
+
+    assert 'data-idle-seconds="1800"' in page
 
 
 def test_an_active_session_still_ends_after_ten_hours(client, counselor):

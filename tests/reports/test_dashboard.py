@@ -132,7 +132,7 @@ def test_the_dashboard_takes_the_same_queries_for_10_and_10000_contacts(
 # (1), each indicator's months, the year of those without months or whose months do not add up,
 # and the targets no app counts yet (1); the year before's months and its distinct counts and
 # rates; then this year's breakdowns, each its counts and its vocabulary (16).
-QUERIES = {"city_staff": 56, "supervisor": 53}
+QUERIES = {"city_staff": 53, "supervisor": 50}
 
 
 def test_the_months_stand_beside_the_year_before_and_quarters_add_them_up(client_as):
@@ -182,7 +182,7 @@ def test_the_figures_are_counted_at_most_once_a_minute_and_say_when(
     first = dashboard(client)
     make_contact(at=dt.datetime(2021, 5, 2, 10, tzinfo=JST))
 
-    with django_assert_max_num_queries(12):  # the session, the locks and targets: no counting
+    with django_assert_max_num_queries(9):  # the session, the locks and targets: no counting
         again = dashboard(client)
 
     assert "時点の数字です" in first and "1分" in first
