@@ -44,6 +44,14 @@ class CaseStatus(models.TextChoices):
             S.CLOSED: [S.SUPPORTING],  # reopened
         }[self]
 
+    @property
+    def tone(self) -> str:
+        """How its tag is coloured (`tag--<tone>`): waiting to be taken up stands out."""
+        S = CaseStatus
+        return {S.RECEIVED: "warning", S.SUPPORTING: "key", S.REFERRED: "success"}.get(
+            self, "muted"
+        )
+
 
 class Risk(models.TextChoices):
     @property
@@ -207,6 +215,10 @@ class Case(Provenance):
     @property
     def is_high_risk(self) -> bool:
         return Risk(self.risk).is_high
+
+    @property
+    def status_tone(self) -> str:
+        return CaseStatus(self.status).tone
 
     @property
     def is_overdue(self) -> bool:

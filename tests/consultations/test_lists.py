@@ -66,3 +66,18 @@ def test_a_concern_finds_the_cases_with_it_as_main_concern_or_among_their_concer
     found = list(filtered_cases(counselor, {"category": dv, "status": "all"}))
 
     assert sorted(case.pk for case in found) == sorted([main.pk, among.pk, both.pk])
+
+
+def test_each_status_has_its_colour_in_the_case_list(client_as, counselor):
+    for name, status in [
+        ("うけつけ", "received"),
+        ("しえん", "supporting"),
+        ("つなぎ", "referred"),
+    ]:
+        make_case(make_client(name), assigned_to=counselor, status=status)
+
+    html = client_as("counselor").get(reverse("consultations:case_list")).content.decode()
+
+    assert '<span class="tag tag--warning">受付</span>' in html  # waiting to be taken up
+    assert '<span class="tag tag--key">支援中</span>' in html
+    assert '<span class="tag tag--success">つなぎ済</span>' in html
