@@ -130,6 +130,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # estimates cross jit_above_cost, so PostgreSQL spent 150-500 ms compiling a query that runs in
 # tens (bench/README.md). Set here so that every deployment gets it, whatever its server config.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Client-side cursors only. A form's choices are read with `iterator()`, which otherwise declares
+# a server-side cursor: three round trips instead of one for a list of a dozen channels, and
+# outside a transaction PostgreSQL copies the rows for WITH HOLD. Nothing kokona reads is large
+# enough to need one (key rotation reads in batches).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (applying an import) is queued in PostgreSQL and run by `manage.py db_worker`.

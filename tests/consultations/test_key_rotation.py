@@ -177,6 +177,24 @@ def test_a_second_rotation_has_nothing_left_to_do(settings, her_record_under_key
     assert "consultations.client: re-encrypted 0 rows." in output
 
 
+def test_rows_beyond_one_batch_are_all_rewritten(settings, monkeypatch):
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_A]
+    for i in range(7):
+        make_client(f"なぎさ{i}", phone=f"090-0000-000{i}")
+    monkeypatch.setattr(
+        "kokona.management.commands.rotate_encryption_keys.BATCH_SIZE", 3
+    )  # 3 + 3 + 1
+
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_B, KEY_A]
+    output = rotate()
+
+    assert "consultations.client: re-encrypted 7 rows." in output
+    assert count_by_key(
+        apps.get_model("consultations", "Client"),
+        encrypted_fields(apps.get_model("consultations", "Client")),
+    ) == {B: 7}
+
+
 def test_a_history_value_without_its_key_stops_the_rotation_before_it_changes_anything(
     settings, her_record_under_key_a
 ):

@@ -103,17 +103,14 @@ def rotate_model(model: Model, fields: list[EncryptedTextField]) -> int:
     rows = rows.filter(stale).only(*(f.attname for f in fields)).select_for_update().order_by("pk")
     names = [f.name for f in fields]
     rewritten = 0
-    batch: list[models.Model] = []
+    # A batch at a time, in primary key order, each locked as it is read (kokona reads through
+    # client-side cursors, so an iterator over the whole table would hold it all in memory).
     # Reading decrypts with whichever key wrote the value; bulk_update encrypts with the first.
-    for obj in rows.iterator(chunk_size=BATCH_SIZE):
-        batch.append(obj)
-        if len(batch) == BATCH_SIZE:
-            model._base_manager.bulk_update(batch, names, batch_size=BATCH_SIZE)
-            rewritten += len(batch)
-            batch = []
-    if batch:
+    batch = list(rows[:BATCH_SIZE])
+    while batch:
         model._base_manager.bulk_update(batch, names, batch_size=BATCH_SIZE)
         rewritten += len(batch)
+        batch = list(rows.filter(pk__gt=batch[-1].pk)[:BATCH_SIZE])
     return rewritten
 
 
