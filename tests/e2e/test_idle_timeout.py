@@ -38,11 +38,17 @@ def test_a_record_sent_after_the_timeout_is_back_after_signing_in(
     page.locator("#id_categories label.chip", has_text="孤独・孤立").click()
     page.get_by_label("相談の内容").fill(WRITE_UP)
 
-    # Typing counts as use: at its next four-minute tick the page keeps the session. Waited for,
-    # so that the reply lands at that tick and not at whatever time the fake clock has reached.
+    # Typing counts as use: at its next four-minute tick the page keeps the session. The page
+    # notes the server's answer when it comes, by the fake clock; that is waited for before the
+    # clock moves on, or the answer would count from wherever the clock had got to.
+    typed_at = page.evaluate("Date.now()")
     with page.expect_response("**/account/keep-alive/") as typed:
         page.clock.run_for("04:00")
     assert typed.value.status == 204
+    page.wait_for_function(
+        "since => Number(localStorage.getItem('kokona-last-request')) >= since",
+        arg=typed_at + 4 * 60 * 1000,
+    )
     # She chats in the LINE app: 28 minutes later the page warns her, 「続ける」 keeps her in.
     warning = page.get_by_role("alertdialog")
     page.clock.run_for("28:10")
