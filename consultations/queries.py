@@ -7,7 +7,18 @@ from itertools import chain
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from consultations.models import (
@@ -132,22 +143,64 @@ def inbox(user: User) -> list[Contact]:
     )
 
 
+def my_open_cases(
+    user: User, visible: CaseQuerySet, today: dt.date
+) -> tuple[dict[str, int], list[Case], list[Case], list[Case]]:
+    """Her open cases as the home lists them: how many there are (open, overdue, due within three
+    days), the first HOME_ROWS of them, of the overdue and of those due. Two queries, whatever
+    her caseload.
+
+    The three lists are one ordering (next follow-up first, none last): the overdue come first,
+    then those due, then the rest. So one numbering of her open cases tells every row's place:
+    the first HOME_ROWS are the first of her cases and of the overdue, and those due start right
+    after the overdue. The first query numbers and counts them and keeps those places; the
+    second reads those rows (at most three lists' worth) as a case row shows them.
+    """
+    soon = today + dt.timedelta(days=3)
+    overdue, due = Q(follow_up_due__lt=today), Q(follow_up_due__gte=today, follow_up_due__lte=soon)
+    next_first = [F("follow_up_due").asc(nulls_last=True), F("pk").desc()]
+    places = (
+        visible.open()
+        .filter(assigned_to=user)
+        .annotate(
+            place=Window(RowNumber(), order_by=next_first),
+            n_open=Window(Count("pk")),
+            n_overdue=Window(Count("pk", filter=overdue)),
+            n_due=Window(Count("pk", filter=due)),
+        )
+        .filter(
+            Q(place__lte=HOME_ROWS)
+            | Q(place__gt=F("n_overdue"), place__lte=F("n_overdue") + HOME_ROWS)
+        )
+        .order_by()
+        .values_list("pk", "place", "n_open", "n_overdue", "n_due")
+    )
+    kept = list(places)
+    place = {pk: n for pk, n, *_ in kept}
+    counts = dict.fromkeys(["open", "overdue", "due"], 0)
+    if kept:
+        counts = dict(zip(counts, kept[0][2:], strict=True))
+    rows = sorted(case_rows(visible.filter(pk__in=place)), key=lambda case: place[case.pk])
+    first_due = counts["overdue"] + 1
+    return (
+        counts,
+        [case for case in rows if place[case.pk] <= HOME_ROWS],
+        rows[: min(counts["overdue"], HOME_ROWS)],
+        [
+            case
+            for case in rows
+            if first_due <= place[case.pk] < first_due + min(counts["due"], HOME_ROWS)
+        ],
+    )
+
+
 def home(user: User, *, today: dt.date | None = None) -> Home:
     """A counselor's day: her open cases, follow-ups due and overdue, new contacts nobody has
     taken yet, and the latest exchanges on her cases. Each list shows the next HOME_ROWS; how
-    many there are in all is counted in one query (a counselor may hold hundreds of cases)."""
+    many there are in all is counted (a counselor may hold hundreds of cases)."""
     today = today or timezone.localdate()
     visible = Case.objects.visible_to(user)
-    own = visible.open().filter(assigned_to=user)
-    soon = today + dt.timedelta(days=3)
-    counts = own.aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=Q(follow_up_due__lt=today)),
-        due=Count("pk", filter=Q(follow_up_due__gte=today, follow_up_due__lte=soon)),
-    )
-    mine = case_rows(own).order_by("follow_up_due", "-pk")
-    overdue = case_rows(visible.overdue(today).filter(assigned_to=user)).order_by("follow_up_due")
-    due = case_rows(visible.due(today).filter(assigned_to=user)).order_by("follow_up_due")
+    counts, mine, overdue, due = my_open_cases(user, visible, today)
     contacts = Contact.objects.visible_to(user).select_related(
         "client", "channel", "case", "counselor"
     )
@@ -176,9 +229,9 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
             )[:20]
         )
     return Home(
-        my_cases=list(mine[:HOME_ROWS]),
-        overdue=list(overdue[:HOME_ROWS]),
-        due=list(due[:HOME_ROWS]),
+        my_cases=mine,
+        overdue=overdue,
+        due=due,
         unassigned=inbox(user),
         recent=list(recent.order_by("-occurred_at")[:HOME_ROWS]),
         team_overdue=team_overdue,

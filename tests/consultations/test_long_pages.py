@@ -6,6 +6,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from consultations.models import Case, CaseQuerySet
 from consultations.queries import HOME_ROWS, TIMELINE_ROWS
 from consultations.views.cases import PANELS
 from tests.consultations.factories import make_case, make_client, make_contact
@@ -31,6 +32,48 @@ def test_the_home_lists_the_next_cases_and_counts_the_rest(client_as, counselor)
     assert f'<span class="count">{HOME_ROWS + 6}</span>' in mine
     assert f"?counselor={counselor.pk}&amp;overdue=on" in html
     assert "あとで" not in mine  # the 16th by follow-up date is behind the link
+
+
+def test_each_home_list_holds_the_next_of_its_own_cases(client_as, counselor, supervisor):
+    """The three lists come from one numbering of her open cases (queries.my_open_cases); each
+    must hold the next of its own cases, as the plain query for that list would give them, when
+    there are more than a list shows and dates are shared."""
+    today = timezone.localdate()
+
+    def add(label: str, n: int, first_due: dt.date | None) -> None:
+        for i in range(n):
+            due = first_due + dt.timedelta(days=i // 4) if first_due else None
+            make_case(make_client(f"{label}{i:02d}"), assigned_to=counselor, follow_up_due=due)
+
+    add("期限切れ", HOME_ROWS + 2, today - dt.timedelta(days=20))
+    add("近日", HOME_ROWS + 3, today)  # four a day: today and the next three days
+    add("来月", 2, today + dt.timedelta(days=30))
+    add("未定", 2, None)
+    make_case(make_client("ほかの人"), assigned_to=supervisor, follow_up_due=today)
+    make_case(
+        make_client("終結"),
+        assigned_to=counselor,
+        follow_up_due=today,
+        status="closed",
+        closed_on=today,
+    )
+
+    home = client_as("counselor").get(reverse("consultations:home")).context["home"]
+
+    hers = Case.objects.visible_to(counselor).filter(assigned_to=counselor)
+
+    def expected(cases: CaseQuerySet) -> list[int]:
+        return list(cases.order_by("follow_up_due", "-pk").values_list("pk", flat=True)[:HOME_ROWS])
+
+    assert home.counts == {
+        "open": 2 * HOME_ROWS + 9,
+        "overdue": HOME_ROWS + 2,
+        "due": HOME_ROWS + 3,
+    }
+    assert [c.pk for c in home.my_cases] == expected(hers.open())
+    assert [c.pk for c in home.overdue] == expected(hers.overdue(today))
+    assert [c.pk for c in home.due] == expected(hers.due(today))
+    assert {c.client.nickname[:2] for c in home.due} == {"近日"}
 
 
 def test_the_case_page_shows_her_latest_entries_and_links_the_whole_story(client_as, counselor):

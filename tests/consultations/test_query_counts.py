@@ -52,9 +52,10 @@ def add_work(counselor, n: int) -> None:
 # Pinned: sign-in checks (session, user, roles, second factor) plus the page's own reads.
 @pytest.mark.parametrize(
     "url, expected",
-    # home: 12, the cases handed over to her, her crisis cases gone quiet, how many of her cases
-    # there are (the lists show the next ten), and the cards the untaken contacts came through.
-    [(reverse("consultations:home"), 13), (reverse("consultations:case_list"), 9)],
+    # home: her open cases numbered and counted, then the rows its three lists show (the next
+    # ten of each), the untaken contacts and the cards they came through, the recent exchanges,
+    # the cases handed over to her, her crisis cases gone quiet.
+    [(reverse("consultations:home"), 11), (reverse("consultations:case_list"), 9)],
 )
 def test_lists_are_flat_as_rows_grow(client_as, counselor, url, expected):
     client = client_as("counselor")
@@ -76,7 +77,7 @@ def test_the_supervisors_home_is_flat_as_the_team_grows(client_as, counselor, su
     add_work(counselor, 49)
     fifty = queries_for(client, reverse("consultations:home"))
 
-    assert one == fifty == 17  # a counselor's 13, the team's two lists, notices, caseloads
+    assert one == fifty == 15  # a counselor's 11, the team's two lists, notices, caseloads
 
 
 def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
