@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -76,9 +77,10 @@ class Home:
     team_at_risk: list[Case]
     notices: list[Notice]
     handed_over: list[CaseAssignment]
-    quiet_crises: list[Case]
+    quiet_crises: Sequence[Case]
     caseloads: list[dict[str, object]]
-    # How many of her open cases there are, overdue and due soon: the lists show HOME_ROWS.
+    # How many of her open cases there are, overdue, due soon, and crisis cases gone quiet: the
+    # lists show HOME_ROWS.
     counts: dict[str, int]
 
 
@@ -88,12 +90,13 @@ HANDED_OVER_WITHIN = dt.timedelta(days=14)
 
 
 def quiet_crises(cases: CaseQuerySet) -> QuerySet[Case]:
-    """Open cases at crisis risk with no contact for QUIET_FOR (or none at all)."""
+    """Open cases at crisis risk with no contact for QUIET_FOR (or none at all), the longest
+    without one first."""
     quiet_since = timezone.now() - QUIET_FOR
     return (
         case_rows(cases.open().filter(risk=Case.Risk.CRISIS))
         .filter(Q(last_contact_at__lt=quiet_since) | Q(last_contact_at__isnull=True))  # type: ignore[misc]
-        .order_by("last_contact_at")
+        .order_by(F("last_contact_at").asc(nulls_first=True))  # never heard from: first
     )
 
 
@@ -215,11 +218,11 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
     team_at_risk: list[Case] = []
     notices: list[Notice] = []
     loads: list[dict[str, object]] = []
-    crises = quiet_crises(visible.filter(assigned_to=user))
+    crises = visible.filter(assigned_to=user)  # crisis cases gone quiet: hers, or the team's
     if user.has_role(Role.SUPERVISOR):
         notices = list(Notice.objects.unseen()[:20])
         loads = caseloads(visible, today=today)
-        crises = quiet_crises(visible)
+        crises = visible
         # A supervisor watches the whole team: what is late and who is at risk, whoever's case.
         others = visible.exclude(assigned_to=user)
         team_overdue = list(case_rows(others.overdue(today)).order_by("follow_up_due")[:20])
@@ -228,6 +231,10 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
                 "-risk", "-updated_at"
             )[:20]
         )
+    # The first crises gone quiet and, in the same query, how many there are: a window count,
+    # since the filter works out every crisis case's last contact anyway.
+    quiet = list(quiet_crises(crises).annotate(in_all=Window(Count("pk")))[:HOME_ROWS])
+    counts["quiet_crises"] = quiet[0].in_all if quiet else 0
     return Home(
         my_cases=mine,
         overdue=overdue,
@@ -238,7 +245,7 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
         team_at_risk=team_at_risk,
         notices=notices,
         handed_over=list(handed_over),
-        quiet_crises=list(crises[:20]),
+        quiet_crises=quiet,
         caseloads=loads,
         counts=counts,
     )

@@ -26,7 +26,12 @@ def test_the_home_lists_the_next_cases_and_counts_the_rest(client_as, counselor)
 
     home = response.context["home"]
     assert len(home.overdue) == len(home.my_cases) == HOME_ROWS
-    assert home.counts == {"open": HOME_ROWS + 6, "overdue": HOME_ROWS + 5, "due": 0}
+    assert home.counts == {
+        "open": HOME_ROWS + 6,
+        "overdue": HOME_ROWS + 5,
+        "due": 0,
+        "quiet_crises": 0,
+    }
     html = response.content.decode()
     mine = html[html.index('id="mine-heading"') :]
     assert f'<span class="count">{HOME_ROWS + 6}</span>' in mine
@@ -69,11 +74,34 @@ def test_each_home_list_holds_the_next_of_its_own_cases(client_as, counselor, su
         "open": 2 * HOME_ROWS + 9,
         "overdue": HOME_ROWS + 2,
         "due": HOME_ROWS + 3,
+        "quiet_crises": 0,
     }
     assert [c.pk for c in home.my_cases] == expected(hers.open())
     assert [c.pk for c in home.overdue] == expected(hers.overdue(today))
     assert [c.pk for c in home.due] == expected(hers.due(today))
     assert {c.client.nickname[:2] for c in home.due} == {"近日"}
+
+
+def test_the_home_lists_the_first_quiet_crises_and_counts_them_all(client_as, counselor):
+    now = timezone.now()
+    for i in range(HOME_ROWS + 2):
+        case = make_case(make_client(f"危機{i:02d}"), assigned_to=counselor, risk="crisis")
+        make_contact(case, at=now - dt.timedelta(days=4 + i))  # the last, 危機11, quiet longest
+    heard = make_case(make_client("昨日連絡"), assigned_to=counselor, risk="crisis")
+    make_contact(heard, at=now - dt.timedelta(days=1))
+    make_case(make_client("記録なし"), assigned_to=counselor, risk="crisis")  # never contacted
+
+    response = client_as("counselor").get(reverse("consultations:home"))
+
+    home = response.context["home"]
+    assert home.counts["quiet_crises"] == HOME_ROWS + 3
+    shown = [case.client.nickname for case in home.quiet_crises]
+    assert shown[:3] == ["記録なし", "危機11", "危機10"] and len(shown) == HOME_ROWS
+    assert "昨日連絡" not in shown
+    html = response.content.decode()
+    quiet = html[html.index('id="quiet-heading"') :]
+    assert f'<span class="count">{HOME_ROWS + 3}</span>' in quiet
+    assert f"全{HOME_ROWS + 3}件のうち最初の{HOME_ROWS}件" in quiet
 
 
 def test_the_case_page_shows_her_latest_entries_and_links_the_whole_story(client_as, counselor):
