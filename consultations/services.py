@@ -176,8 +176,11 @@ def _carry_into_case(
     wanted = Risk(risk) if risk else Risk.for_urgency(urgency)
     if wanted.rank > Risk(case.risk).rank:
         changes["risk"] = wanted
-    in_charge = changes.get("assigned_to", case.assigned_to)
-    if restricted and not case.restricted and (by.has_role(Role.SUPERVISOR) or in_charge == by):
+    # Who is in charge now: hers, or this counselor taking her (by id: no read of the user).
+    in_charge = (
+        case.assigned_to_id if case.assigned_to_id is not None else getattr(counselor, "pk", None)
+    )
+    if restricted and not case.restricted and (by.has_role(Role.SUPERVISOR) or in_charge == by.pk):
         changes["restricted"] = True
     new_categories = {c.pk for c in categories} - set(case.categories.values_list("pk", flat=True))
     # Through the base manager: `case` came through the door of `by` already.

@@ -326,6 +326,20 @@ class TestIntakeCapturesWhatMatters:
             actor=counselor, object_id=str(case.pk), detail__restricted=[False, True]
         ).exists()
 
+    def test_only_who_takes_or_holds_her_case_restricts_it(
+        self, as_counselor, counselor, other_counselor
+    ):
+        colleagues = make_case(make_client("はな"), assigned_to=other_counselor)
+        nobodys = make_case(make_client("もも"))  # from the web form: nobody in charge yet
+
+        for case in (colleagues, nobodys):
+            as_counselor.post(URL, form(client=str(case.client_id), restricted="on"))
+
+        colleagues.refresh_from_db()
+        nobodys.refresh_from_db()
+        assert not colleagues.restricted  # a supervisor or her counselor decides that
+        assert nobodys.restricted and nobodys.assigned_to == counselor
+
     def test_a_follow_up_in_the_past_is_refused(self, as_counselor):
         yesterday = timezone.localdate() - dt.timedelta(days=1)
 
