@@ -2,9 +2,8 @@
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -338,8 +337,11 @@ TIMELINE_ROWS = 50
 
 def timeline(case: Case, user: User, *, latest: int | None = None) -> list[Entry]:
     """Contacts, support activities, referrals and status changes of a case, newest first;
-    only the `latest` entries when given (each kind fetched newest first, `latest` at most).
+    only the `latest` entries when given.
 
+    Then each kind is read newest first, `latest` rows at most, and none older than the
+    `latest`-th newest entry of the kinds read before it (contacts, the most, come first): an
+    older one could not be shown. A long story reads about `latest` rows, not five times as many.
     Six queries, whatever the length of the story.
     """
     contacts = (
@@ -366,17 +368,23 @@ def timeline(case: Case, user: User, *, latest: int | None = None) -> list[Entry
         .select_related("from_user", "to_user", "changed_by")
         .order_by("-changed_at", "-pk")
     )
-    sources: list[QuerySet[Any]] = [contacts, activities, referrals, changes, handovers]
-    if latest is not None:
-        sources = [rows[:latest] for rows in sources]
-    shown_contacts, shown_activities, shown_referrals, shown_changes, shown_handovers = sources
-    entries = chain(
-        (Entry("contact", c.occurred_at, c) for c in shown_contacts),
-        (Entry("activity", start_of_day(a.done_on), a) for a in shown_activities),
-        (Entry("referral", start_of_day(r.referred_on), r) for r in shown_referrals),
-        (Entry("status", s.changed_at, s) for s in shown_changes),
-        (Entry("assignment", h.changed_at, h) for h in shown_handovers),
-    )
+    # (kind, rows, the field they are ordered by, whether it holds a day, the entry's moment)
+    sources: list[tuple[str, QuerySet[Any], str, bool, Callable[[Any], dt.datetime]]] = [
+        ("contact", contacts, "occurred_at", False, lambda c: c.occurred_at),
+        ("activity", activities, "done_on", True, lambda a: start_of_day(a.done_on)),
+        ("referral", referrals, "referred_on", True, lambda r: start_of_day(r.referred_on)),
+        ("status", changes, "changed_at", False, lambda s: s.changed_at),
+        ("assignment", handovers, "changed_at", False, lambda h: h.changed_at),
+    ]
+    entries: list[Entry] = []
+    for kind, rows, field, by_day, moment in sources:
+        if latest is not None:
+            if len(entries) >= latest:
+                oldest_shown = sorted(entry.at for entry in entries)[-latest]
+                bound = timezone.localdate(oldest_shown) if by_day else oldest_shown
+                rows = rows.filter(**{f"{field}__gte": bound})
+            rows = rows[:latest]
+        entries += [Entry(kind, moment(row), row) for row in rows]
     story = sorted(entries, key=lambda e: (e.at, e.kind == "status"), reverse=True)
     return story if latest is None else story[:latest]
 

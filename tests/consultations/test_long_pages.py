@@ -6,8 +6,8 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import Case, CaseQuerySet
-from consultations.queries import HOME_ROWS, TIMELINE_ROWS
+from consultations.models import Case, CaseQuerySet, CaseStatusChange, SupportActivity
+from consultations.queries import HOME_ROWS, TIMELINE_ROWS, timeline
 from consultations.views.cases import PANELS
 from tests.consultations.factories import make_case, make_client, make_contact
 
@@ -120,6 +120,27 @@ def test_the_case_page_shows_her_latest_entries_and_links_the_whole_story(client
     assert "?story#story-heading" in html
     assert len(whole.context["timeline"]) == TIMELINE_ROWS + 3 and not whole.context["more"]
     assert "記録000" in whole.content.decode()
+
+
+def test_the_latest_entries_are_the_head_of_the_whole_story(counselor):
+    """Each kind is read only as far back as the entries already read reach (queries.timeline):
+    the head must still be the whole story's, whatever the kinds and their order."""
+    case = make_case(make_client("まざる"), assigned_to=counselor)
+    start = timezone.now() - dt.timedelta(days=60)
+    for i in range(30):
+        at = start + dt.timedelta(days=i, hours=i % 5)
+        if i % 3:
+            make_contact(case, at=at, summary=f"記録{i}")
+        if i % 4 == 0:
+            SupportActivity.objects.create(case=case, kind="visit", done_on=timezone.localdate(at))
+        if i % 7 == 0:
+            CaseStatusChange.objects.create(case=case, to_status="supporting", changed_by=counselor)
+
+    whole = [(e.kind, e.record.pk) for e in timeline(case, counselor)]
+    for latest in (1, 5, 12, 25, 60):
+        head = [(e.kind, e.record.pk) for e in timeline(case, counselor, latest=latest)]
+        assert head == whole[:latest]
+    assert {kind for kind, _ in whole[:25]} >= {"contact", "activity"}
 
 
 class TestActionPanels:
