@@ -98,3 +98,38 @@ def test_each_door_says_how_its_rows_reach_her():
         queryset = model.objects.all()
         assert isinstance(queryset, PersonalQuerySet)
         assert queryset.client_path
+
+
+@pytest.mark.parametrize("model", [Client, Case, Contact], ids=lambda m: m.__name__)
+def test_the_door_holds_inside_another_query(her_story, model, counselor, other_counselor):
+    """The door's SQL is kokona's own (access.WomanSeenBy): as a subquery of another query, its
+    aliases must still point at the rows of its own query, not at the enclosing query's."""
+    plain = make_contact(make_case(make_client("ふつう")))  # restricted from nobody
+
+    def seen_within(user):
+        inner = model.objects.visible_to(user).values("pk")
+        return set(model.objects.visible_to(user).filter(pk__in=inner).values_list("pk", flat=True))
+
+    hers = {Client: plain.client_id, Case: plain.case_id, Contact: plain.pk}[model]
+    assert seen_within(other_counselor) == {hers}
+    assert seen_within(counselor) == set(model.objects.unscoped().values_list("pk", flat=True))
+    assert set(
+        Case.objects.unscoped()
+        .filter(pk__in=Case.objects.visible_to(other_counselor).values("pk"))
+        .values_list("pk", flat=True)
+    ) == {plain.case_id}
+
+
+def test_the_door_sees_a_woman_in_his_charge_too_and_a_contact_about_nobody(
+    her_story, counselor, other_counselor
+):
+    woman = her_story.client
+    anonymous = make_contact()  # a one-off contact about no woman on record
+
+    assert list(Contact.objects.visible_to(other_counselor)) == [anonymous]
+
+    his = make_case(woman, assigned_to=other_counselor)  # she is now in his charge too
+
+    assert list(Client.objects.visible_to(other_counselor)) == [woman]
+    assert list(Case.objects.visible_to(other_counselor)) == [his]  # not the restricted one
+    assert set(Case.objects.visible_to(counselor)) == {her_story, his}
