@@ -132,7 +132,7 @@ def test_the_dashboard_takes_the_same_queries_for_10_and_10000_contacts(
 # (1), each indicator's months, the year of those without months or whose months do not add up,
 # and the targets no app counts yet (1); the year before's months and its distinct counts and
 # rates; then this year's breakdowns, each its counts and its vocabulary (16).
-QUERIES = {"city_staff": 53, "supervisor": 50}
+QUERIES = {"city_staff": 51, "supervisor": 50}
 
 
 def test_the_months_stand_beside_the_year_before_and_quarters_add_them_up(client_as):

@@ -38,7 +38,7 @@ def add_sites(by, n: int, offset: int = 0) -> list:
 # Pinned: sign-in checks (session, user, roles) plus the page's own reads.
 @pytest.mark.parametrize(
     "name, expected",
-    [("supplies:home", 14), ("supplies:site_list", 12), ("supplies:round", 12)],
+    [("supplies:home", 12), ("supplies:site_list", 10), ("supplies:round", 10)],
 )
 def test_the_pages_are_flat_as_sites_grow(client_as, site_manager, name, expected):
     client = client_as("site_manager")
@@ -61,4 +61,4 @@ def test_the_site_page_is_flat_as_its_history_and_the_sites_grow(client_as, site
         deliver(site, site_manager, 1)
     hundred = queries_for(client, site.get_absolute_url())
 
-    assert one == hundred == 16  # 13, and the card panel: its address and two scan counts
+    assert one == hundred == 14  # 11, and the card panel: its address and two scan counts
