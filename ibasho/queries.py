@@ -25,8 +25,9 @@ def _count(rows: QuerySet, value: str = "pk", how: type = Count) -> Coalesce:
     return Coalesce(Subquery(totals, output_field=IntegerField()), 0)
 
 
-def with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """What every session row shows: its programme, staff, places booked and taken, children.
+def with_counts(sessions: QuerySet[Session], *, staff: bool = True) -> QuerySet[Session]:
+    """What every session row shows: its programme, places booked and taken, children, and its
+    staff unless `staff` is False (the month's grid has no room for them).
 
     `booked`: women holding a place (booked or came, helpers left out) plus the head count;
     `came`: those marked as having come plus the head count; `children`: children booked into
@@ -34,15 +35,13 @@ def with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
     """
     rows = Attendance.objects.unscoped().filter(session=OuterRef("pk"))
     places = rows.filter(status__in=HOLDS_A_PLACE).exclude(role__in=HELPERS)
-    return (
-        sessions.select_related("program", "series")
-        .prefetch_related("facilitators")
-        .annotate(
-            registered=_count(places),
-            attended=_count(rows.filter(status=Attendance.Status.ATTENDED)),
-            registered_children=_count(rows.filter(status__in=HOLDS_A_PLACE), "children", how=Sum),
-            helpers=_count(rows.filter(status__in=HOLDS_A_PLACE, role__in=HELPERS)),
-        )
+    if staff:
+        sessions = sessions.prefetch_related("facilitators")
+    return sessions.select_related("program", "series").annotate(
+        registered=_count(places),
+        attended=_count(rows.filter(status=Attendance.Status.ATTENDED)),
+        registered_children=_count(rows.filter(status__in=HOLDS_A_PLACE), "children", how=Sum),
+        helpers=_count(rows.filter(status__in=HOLDS_A_PLACE, role__in=HELPERS)),
     )
 
 
@@ -69,24 +68,27 @@ class Month:
         return sum(len(d.sessions) for w in self.weeks for d in w if d.in_month)
 
 
-def _days(dates: list[dt.date], sessions: SessionQuerySet, month: int | None) -> dict:
+def _days(
+    dates: list[dt.date], sessions: SessionQuerySet, month: int | None, *, staff: bool
+) -> dict:
     today = timezone.localdate()
     days = {
         d: schedule.Day(d, in_month=month is None or d.month == month, is_today=d == today)
         for d in dates
     }
-    for session in with_counts(sessions.between(dates[0], dates[-1])).order_by("starts_at", "pk"):
+    rows = with_counts(sessions.between(dates[0], dates[-1]), staff=staff)
+    for session in rows.order_by("starts_at", "pk"):
         days[session.date].sessions.append(session)
     return days
 
 
 def month(year: int, month: int, *, program: int | None = None) -> Month:
-    """A month's grid, Sunday first, with every session of its days (two queries)."""
+    """A month's grid, Sunday first, with every session of its days (one query)."""
     grid = schedule.month_weeks(year, month)
     sessions = Session.objects.all()
     if program:
         sessions = sessions.filter(program=program)
-    days = _days([d for week in grid for d in week], sessions, month)
+    days = _days([d for week in grid for d in week], sessions, month, staff=False)
     return Month(year, month, [[days[d] for d in week] for week in grid])
 
 
@@ -95,7 +97,7 @@ def week(day: dt.date, *, program: int | None = None) -> list[schedule.Day]:
     sessions = Session.objects.all()
     if program:
         sessions = sessions.filter(program=program)
-    days = _days(dates, sessions, None)
+    days = _days(dates, sessions, None, staff=True)
     return [days[d] for d in dates]
 
 

@@ -44,7 +44,7 @@ def add_sessions(n: int, start: int, counselor, *, code: str = "salon_childcare"
 @pytest.mark.parametrize(
     "url, expected",
     [
-        (reverse("ibasho:month", args=[2026, 11]), 7),
+        (reverse("ibasho:month", args=[2026, 11]), 6),  # the grid shows no staff
         (reverse("ibasho:week", args=[2026, 11, 2]), 7),
         (reverse("ibasho:session_list") + "?first=2026-11-01", 8),
     ],
