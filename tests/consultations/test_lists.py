@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations.queries import filtered_cases
 from tests.consultations.factories import make_case, make_client, vocabulary
@@ -81,3 +82,25 @@ def test_each_status_has_its_colour_in_the_case_list(client_as, counselor):
     assert '<span class="tag tag--warning">受付</span>' in html  # waiting to be taken up
     assert '<span class="tag tag--key">支援中</span>' in html
     assert '<span class="tag tag--success">つなぎ済</span>' in html
+
+
+def test_a_rows_follow_up_says_whether_it_is_late_or_due_today(client_as, counselor):
+    today = timezone.localdate()
+    for name, due in [
+        ("おくれ", today - dt.timedelta(days=1)),
+        ("きょう", today),
+        ("らいしゅう", today + dt.timedelta(days=7)),
+    ]:
+        make_case(make_client(name), assigned_to=counselor, follow_up_due=due)
+
+    html = client_as("counselor").get(reverse("consultations:case_list")).content.decode()
+
+    def row(name: str) -> str:
+        start = html.index(f">{name}</a>")
+        return html[start : html.index("</li>", start)]
+
+    assert '<span class="overdue">' in row("おくれ") and "（期限切れ）" in row("おくれ")
+    assert '<strong class="tag tag--warning">本日</strong>' in row("きょう")
+    assert "overdue" not in row("きょう") and "期限切れ" not in row("きょう")
+    for late_or_today in ("overdue", "期限切れ", "本日"):
+        assert late_or_today not in row("らいしゅう")
