@@ -111,7 +111,7 @@ def caseloads(cases: CaseQuerySet, *, today: dt.date) -> list[dict[str, object]]
         .values("assigned_to", "assigned_to__display_name", "assigned_to__username")
         .annotate(
             open=Count("pk"),
-            overdue=Count("pk", filter=Q(follow_up_due__lt=today)),
+            overdue=Count("pk", filter=CaseQuerySet.overdue_on(today)),
             high_risk=Count("pk", filter=Q(risk__in=high)),
         )
         .order_by("assigned_to__display_name", "assigned_to__username")
@@ -162,8 +162,7 @@ def my_open_cases(
     after the overdue. The first query numbers and counts them and keeps those places; the
     second reads those rows (at most three lists' worth) as a case row shows them.
     """
-    soon = today + dt.timedelta(days=3)
-    overdue, due = Q(follow_up_due__lt=today), Q(follow_up_due__gte=today, follow_up_due__lte=soon)
+    overdue, due = CaseQuerySet.overdue_on(today), CaseQuerySet.due_on(today)
     next_first = [F("follow_up_due").asc(nulls_last=True), F("pk").desc()]
     places = (
         visible.open()

@@ -80,15 +80,25 @@ class CaseQuerySet(PersonalQuerySet["Case"]):
     def open(self) -> "CaseQuerySet":
         return self.exclude(status=CaseStatus.CLOSED)
 
+    @staticmethod
+    def overdue_on(today: dt.date) -> Q:
+        """A follow-up day gone by: the condition, for counts and windows as for `overdue`."""
+        return Q(follow_up_due__lt=today)
+
+    @staticmethod
+    def due_on(today: dt.date, *, within_days: int = 3) -> Q:
+        """A follow-up today or in the next few days: the condition of `due`."""
+        return Q(
+            follow_up_due__gte=today, follow_up_due__lte=today + dt.timedelta(days=within_days)
+        )
+
     def overdue(self, today: dt.date | None = None) -> "CaseQuerySet":
-        today = today or timezone.localdate()
-        return self.open().filter(follow_up_due__lt=today)
+        return self.open().filter(self.overdue_on(today or timezone.localdate()))
 
     def due(self, today: dt.date | None = None, *, within_days: int = 3) -> "CaseQuerySet":
         """Open cases whose follow-up falls today or in the next few days."""
-        today = today or timezone.localdate()
         return self.open().filter(
-            follow_up_due__gte=today, follow_up_due__lte=today + dt.timedelta(days=within_days)
+            self.due_on(today or timezone.localdate(), within_days=within_days)
         )
 
     def unassigned(self) -> "CaseQuerySet":
