@@ -25,7 +25,7 @@ def test_the_home_lists_the_next_cases_and_counts_the_rest(client_as, counselor)
     response = client_as("counselor").get(reverse("consultations:home"))
 
     home = response.context["home"]
-    assert len(home.overdue) == len(home.my_cases) == HOME_ROWS
+    assert len(home.overdue) == HOME_ROWS
     assert home.counts == {
         "open": HOME_ROWS + 6,
         "overdue": HOME_ROWS + 5,
@@ -35,12 +35,26 @@ def test_the_home_lists_the_next_cases_and_counts_the_rest(client_as, counselor)
     html = response.content.decode()
     mine = html[html.index('id="mine-heading"') :]
     assert f'<span class="count">{HOME_ROWS + 6}</span>' in mine
+    assert f"?counselor={counselor.pk}" in mine  # her cases are counted and linked, not listed
     assert f"?counselor={counselor.pk}&amp;overdue=on" in html
-    assert "あとで" not in mine  # the 16th by follow-up date is behind the link
+    assert "あとで" not in html  # neither overdue nor due: in the case list only
+
+
+def test_the_home_counts_her_cases_when_none_is_due(client_as, counselor):
+    """The counts ride on the first of her cases even when neither list shows one."""
+    for i in range(3):
+        make_case(make_client(f"来月{i}"), assigned_to=counselor, follow_up_due=None)
+
+    response = client_as("counselor").get(reverse("consultations:home"))
+
+    home = response.context["home"]
+    assert home.overdue == home.due == []
+    assert home.counts == {"open": 3, "overdue": 0, "due": 0, "quiet_crises": 0}
+    assert "担当中の3件をケース一覧で見る" in response.content.decode()
 
 
 def test_each_home_list_holds_the_next_of_its_own_cases(client_as, counselor, supervisor):
-    """The three lists come from one numbering of her open cases (queries.my_open_cases); each
+    """The two lists come from one numbering of her open cases (queries.my_open_cases); each
     must hold the next of its own cases, as the plain query for that list would give them, when
     there are more than a list shows and dates are shared."""
     today = timezone.localdate()
@@ -76,7 +90,6 @@ def test_each_home_list_holds_the_next_of_its_own_cases(client_as, counselor, su
         "due": HOME_ROWS + 3,
         "quiet_crises": 0,
     }
-    assert [c.pk for c in home.my_cases] == expected(hers.open())
     assert [c.pk for c in home.overdue] == expected(hers.overdue(today))
     assert [c.pk for c in home.due] == expected(hers.due(today))
     assert {c.client.nickname[:2] for c in home.due} == {"近日"}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import CaseAssignment, CaseStatusChange, Referral, SupportActivity
+from kokona.models import User
 from supplies.models import CardLink
 from tests.consultations.factories import agency, make_case, make_client, make_contact
 from tests.supplies.factories import make_placement, make_site
@@ -23,10 +24,12 @@ def queries_for(client, url: str) -> int:
 
 
 def add_work(counselor, n: int) -> None:
-    """n cases of each kind the home page lists: overdue, due soon, open, and untaken contacts
-    (each through a card of its own: the inbox says where she found it)."""
+    """n cases of each kind the home page lists: overdue, due soon, open, untaken contacts (each
+    through a card of its own: the inbox says where she found it), and cases handed over to her
+    by a colleague."""
     today = timezone.localdate()
     now = timezone.now()
+    colleague = User.objects.get_or_create(username="colleague", display_name="同僚")[0]
     made = CardLink.objects.count()
     cards = [
         CardLink.objects.for_placement(make_placement(f"セイコーマート {made + i}"))
@@ -47,13 +50,20 @@ def add_work(counselor, n: int) -> None:
             at=now - dt.timedelta(hours=i + 1),
             card_link=cards[i],
         )
+        CaseAssignment.objects.create(
+            case=make_case(make_client(f"引継ぎ{i}"), assigned_to=counselor),
+            from_user=colleague,
+            to_user=counselor,
+            changed_by=colleague,
+            reason="休暇のため",
+        )
 
 
 # Pinned: sign-in checks (session, user, roles, second factor) plus the page's own reads.
 @pytest.mark.parametrize(
     "url, expected",
-    # home: her open cases numbered and counted, then the rows its three lists show (the next
-    # ten of each), the untaken contacts and the cards they came through, the recent exchanges,
+    # home: her open cases numbered and counted, then the rows its two lists show (the next
+    # ten overdue and due), the untaken contacts and the cards they came through, the recent exchanges,
     # the cases handed over to her, her crisis cases gone quiet.
     [(reverse("consultations:home"), 11), (reverse("consultations:case_list"), 9)],
 )
