@@ -80,7 +80,6 @@ class Home:
     overdue: list[Case]
     due: list[Case]
     unassigned: list[Contact]
-    recent: list[Contact]
     team_overdue: list[Case]
     team_at_risk: list[Case]
     notices: list[Notice]
@@ -211,18 +210,14 @@ def my_open_cases(
 
 
 def home(user: User, *, today: dt.date | None = None) -> Home:
-    """A counselor's day: follow-ups overdue and due, new contacts nobody has taken yet, and the
-    latest exchanges on her cases. Each list shows the next HOME_ROWS; how many there are in all,
-    and how many cases she holds, is counted (a counselor may hold hundreds of cases)."""
+    """A counselor's day: follow-ups overdue and due, crisis cases gone quiet, cases handed over
+    to her, new contacts nobody has taken yet. Each list shows the next HOME_ROWS; how many there
+    are in all, and how many cases she holds, is counted (a counselor may hold hundreds of
+    cases). The latest exchanges on her cases are read when she opens them
+    (`recent_exchanges`)."""
     today = today or timezone.localdate()
     visible = Case.objects.visible_to(user)
     counts, overdue, due = my_open_cases(user, visible, today)
-    recent = (
-        Contact.objects.visible_to(user)
-        .filter(case__assigned_to=user)
-        .select_related("client", "channel", "case", "counselor")
-        .only(*CONTACT_ROW_FIELDS, "counselor__display_name", "counselor__username")
-    )
     handed_over = (
         CaseAssignment.objects.visible_to(user)
         .filter(to_user=user, changed_at__gte=timezone.now() - HANDED_OVER_WITHIN)
@@ -260,7 +255,6 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
         overdue=overdue,
         due=due,
         unassigned=inbox(user),
-        recent=list(recent.order_by("-occurred_at")[:HOME_ROWS]),
         team_overdue=team_overdue,
         team_at_risk=team_at_risk,
         notices=notices,
@@ -268,6 +262,18 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
         quiet_crises=quiet,
         caseloads=loads,
         counts=counts,
+    )
+
+
+def recent_exchanges(user: User) -> list[Contact]:
+    """The latest HOME_ROWS exchanges on her cases, whoever logged them: a panel of her home
+    that is read only when opened."""
+    return list(
+        Contact.objects.visible_to(user)
+        .filter(case__assigned_to=user)
+        .select_related("client", "channel", "case", "counselor")
+        .only(*CONTACT_ROW_FIELDS, "counselor__display_name", "counselor__username")
+        .order_by("-occurred_at")[:HOME_ROWS]
     )
 
 

@@ -6,6 +6,7 @@ app_name = "consultations"
 urlpatterns = [
     path("", records.home, name="home"),
     path("inbox/", records.inbox, name="inbox"),
+    path("recent/", records.recent, name="recent"),
     path("record/", records.record_contact, name="record"),
     path("clients/search/", records.client_search, name="client_search"),
     path("clients/duplicates/", records.likely_duplicates, name="likely_duplicates"),

@@ -22,11 +22,23 @@ from kokona.roles import NPO_STAFF, Role
 @require_GET
 @role_required(*NPO_STAFF)
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # The recent exchanges are read as their panel opens (`recent`); without JavaScript its link
+    # opens the home with them (?panel=recent).
+    recent = request.GET.get("panel") == "recent"
     context = {
         "home": queries.home(request.user),
+        "recent": queries.recent_exchanges(request.user) if recent else None,
         "is_supervisor": request.user.has_role(Role.SUPERVISOR),
     }
     return render(request, "consultations/home.html", context)
+
+
+@require_GET
+@role_required(*NPO_STAFF)
+def recent(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The home's 「Recent exchanges on my cases」, fetched as the panel opens (htmx)."""
+    context = {"recent": queries.recent_exchanges(request.user)}
+    return render(request, "consultations/_recent.html", context)
 
 
 @require_GET

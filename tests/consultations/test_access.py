@@ -43,6 +43,7 @@ SUPERVISOR = {"counselor": "forbidden", "other_counselor": "forbidden", "supervi
 # to sign in, city staff and site managers get 403.
 MATRIX = [
     ("home", "get", lambda c, b: reverse("consultations:home"), STAFF),
+    ("recent", "get", lambda c, b: reverse("consultations:recent"), STAFF),
     ("record form", "get", lambda c, b: reverse("consultations:record"), STAFF),
     ("record post", "post", lambda c, b: reverse("consultations:record"), STAFF),
     ("search page", "post", lambda c, b: reverse("consultations:client_search"), STAFF),

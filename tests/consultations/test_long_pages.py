@@ -218,3 +218,30 @@ class TestActionPanels:
         assert response.context["contact_form"].errors
         assert "activity_form" not in response.context
         assert 'id="panel-contact" open' in response.content.decode()
+
+
+def test_the_recent_exchanges_are_read_when_their_panel_opens(client_as, counselor, supervisor):
+    now = timezone.now()
+    hers = make_case(make_client("わたしの"), assigned_to=counselor)
+    for i in range(HOME_ROWS + 2):
+        make_contact(hers, at=now - dt.timedelta(hours=i), summary=f"記録{i}")
+    make_contact(make_case(make_client("ほかの人"), assigned_to=supervisor), at=now)
+    client = client_as("counselor")
+
+    home = client.get(reverse("consultations:home")).content.decode()
+    panel = home[home.index('id="recent"') :]
+    assert f'hx-get="{reverse("consultations:recent")}"' in panel
+    assert "わたしの" not in panel  # not read until opened
+    assert 'href="?panel=recent#recent"' in panel  # without JavaScript, the home with it open
+
+    fragment = client.get(reverse("consultations:recent"), headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert html.count("わたしの") == HOME_ROWS
+    assert "ほかの人" not in html  # a colleague's case
+    assert [c.occurred_at for c in fragment.context["recent"]] == sorted(
+        (c.occurred_at for c in hers.contacts.unscoped().all()), reverse=True
+    )[:HOME_ROWS]
+
+    opened = client.get(reverse("consultations:home") + "?panel=recent").content.decode()
+    panel = opened[opened.index('id="recent"') :]
+    assert " open" in panel[: panel.index(">")] and panel.count("わたしの") == HOME_ROWS

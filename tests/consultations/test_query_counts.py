@@ -63,9 +63,14 @@ def add_work(counselor, n: int) -> None:
 @pytest.mark.parametrize(
     "url, expected",
     # home: her open cases numbered and counted, then the rows its two lists show (the next
-    # ten overdue and due), the untaken contacts and the cards they came through, the recent exchanges,
-    # the cases handed over to her, her crisis cases gone quiet.
-    [(reverse("consultations:home"), 11), (reverse("consultations:case_list"), 9)],
+    # ten overdue and due), the untaken contacts and the cards they came through, the cases
+    # handed over to her, her crisis cases gone quiet.
+    # recent: the home's panel of the latest exchanges on her cases, read as it opens.
+    [
+        (reverse("consultations:home"), 10),
+        (reverse("consultations:recent"), 5),
+        (reverse("consultations:case_list"), 9),
+    ],
 )
 def test_lists_are_flat_as_rows_grow(client_as, counselor, url, expected):
     client = client_as("counselor")
@@ -87,7 +92,7 @@ def test_the_supervisors_home_is_flat_as_the_team_grows(client_as, counselor, su
     add_work(counselor, 49)
     fifty = queries_for(client, reverse("consultations:home"))
 
-    assert one == fifty == 15  # a counselor's 11, the team's two lists, notices, caseloads
+    assert one == fifty == 14  # a counselor's 10, the team's two lists, notices, caseloads
 
 
 def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):

@@ -38,6 +38,7 @@ NOT_PAGES = {
     "consultations:line_reply_retry": "POST only, from the case page's LINE panel",
     "import_status": "a fragment the import's page polls; checked inside that page",
     "consultations:inbox": "a fragment the counselors' home polls; checked inside the home",
+    "consultations:recent": "a fragment the counselors' home fetches as a panel opens; checked there",
 }
 
 

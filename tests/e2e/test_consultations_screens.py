@@ -31,6 +31,12 @@ def test_a_supervisors_day(page: Page, site, supervisor_with_demo, csp_violation
 
     expect(page.get_by_role("heading", name="担当者ごとのケース数")).to_be_visible()
     expect(page.get_by_role("heading", name="3日以上連絡のない緊急ケース")).to_be_visible()
+    recent = page.locator("details#recent")
+    unread = recent.locator('a[href="?panel=recent#recent"]')
+    expect(unread).to_be_attached()  # not read yet
+    recent.locator("summary").click()  # htmx reads them as the panel opens
+    expect(recent.locator("ul.plain-list li").first).to_be_visible()
+    expect(unread).to_have_count(0)
     shoot(f"supervisor-home-{size}")
 
     page.goto(f"{site}/consultations/record/")
