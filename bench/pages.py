@@ -73,6 +73,8 @@ PAGES = [
     # roles read, the session saved (the idle timeout), the base layout drawn.
     Page("signed-in floor (account page)", "counselor", lambda f: url("account")),
     Page("counselor home", "counselor", lambda f: url("consultations:home")),
+    # A panel of the home, read only when she opens it.
+    Page("home: recent exchanges (opened)", "counselor", lambda f: url("consultations:recent")),
     Page("case list", "counselor", lambda f: url("consultations:case_list")),
     Page("case list (filtered)", "counselor", _filtered),
     Page(
