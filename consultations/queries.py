@@ -136,8 +136,22 @@ def caseloads(cases: CaseQuerySet, *, today: dt.date) -> list[dict[str, object]]
 def inbox(user: User) -> list[Contact]:
     """New contacts nobody has taken, newest first: on an unassigned case (the web form's and
     LINE's land there) or anonymous one-offs. The counselors' home polls it (htmx)."""
+    recent = Contact.objects.unscoped().filter(
+        occurred_at__gte=timezone.now() - dt.timedelta(days=60)
+    )
+    # Each kind through its own index, then together: as one condition (A or B), PostgreSQL read
+    # every contact of the 60 days to test it (5,000 rows, 2.5 ms, for an empty inbox; 0.05 ms).
+    untaken = (
+        recent.filter(
+            # Cases nobody is in charge of are few (the partial index case_unassigned).
+            case__in=Case.objects.unscoped().filter(assigned_to__isnull=True).values("pk")
+        )
+        .values("pk")
+        .union(recent.filter(client__isnull=True, counselor__isnull=True).values("pk"))
+    )
     return list(
         Contact.objects.visible_to(user)
+        .filter(pk__in=untaken)
         # The few with a card are fetched apart: each table joined here costs the planner more
         # than the rows cost to read (six joins took 7 ms to plan, three 1.5 ms).
         .select_related("client", "channel", "case")
@@ -145,13 +159,6 @@ def inbox(user: User) -> list[Contact]:
         .prefetch_related(
             Prefetch("card_link", CardLink.objects.select_related("placement", "site"))
         )
-        # Cases nobody is in charge of, as a subquery (the partial index case_unassigned):
-        # joining every case to the contacts of the last 60 days read all cases.
-        .filter(
-            Q(case__in=Case.objects.unscoped().filter(assigned_to__isnull=True).values("pk"))
-            | Q(client__isnull=True, counselor__isnull=True)
-        )
-        .filter(occurred_at__gte=timezone.now() - dt.timedelta(days=60))
         .order_by("-occurred_at")[:20]
     )
 

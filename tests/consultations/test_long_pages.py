@@ -6,6 +6,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from consultations import queries
 from consultations.models import Case, CaseQuerySet, CaseStatusChange, SupportActivity
 from consultations.queries import HOME_ROWS, TIMELINE_ROWS, timeline
 from consultations.views.cases import PANELS
@@ -245,3 +246,19 @@ def test_the_recent_exchanges_are_read_when_their_panel_opens(client_as, counsel
     opened = client.get(reverse("consultations:home") + "?panel=recent").content.decode()
     panel = opened[opened.index('id="recent"') :]
     assert " open" in panel[: panel.index(">")] and panel.count("わたしの") == HOME_ROWS
+
+
+def test_the_inbox_holds_the_untaken_contacts_of_the_last_60_days(counselor):
+    """Its two kinds are read each through its own index (queries.inbox): both must be there,
+    nothing else."""
+    now = timezone.now()
+    long_ago = now - dt.timedelta(days=61)
+    nobodys = make_case(make_client("未担当"))
+    new_on_case = make_contact(nobodys, at=now - dt.timedelta(hours=1))
+    make_contact(nobodys, at=long_ago)
+    make_contact(make_case(make_client("担当あり"), assigned_to=counselor), at=now)
+    anonymous = make_contact(at=now - dt.timedelta(hours=2))
+    make_contact(at=now, counselor=counselor)  # an anonymous one-off already taken
+    make_contact(at=long_ago)
+
+    assert queries.inbox(counselor) == [new_on_case, anonymous]
