@@ -25,7 +25,7 @@ from consultations.models import Case, CaseStatus
 from kokona import audit
 from kokona.audit import Action
 from kokona.decorators import role_required
-from kokona.http import AuthenticatedHttpRequest, page_of
+from kokona.http import AuthenticatedHttpRequest, filters_of, page_of
 from kokona.locking import CONFLICT, VersionConflict, conflict_form
 from kokona.models import User
 from kokona.roles import NPO_STAFF, Role
@@ -36,18 +36,13 @@ from kokona.roles import NPO_STAFF, Role
 @require_GET
 @role_required(*NPO_STAFF)
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user = request.user
-    filters = CaseFilterForm(request.GET or None)
-    cleaned: dict[str, object] = {}
-    if filters.is_bound:
-        # The valid filters still apply when one is wrong; the wrong one shows its message.
-        filters.is_valid()
-        cleaned = filters.cleaned_data
-    page = page_of(queries.filtered_cases(user, cleaned), request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode()}
-    template = "consultations/_case_table.html" if request.htmx else "consultations/cases.html"
+    filters = filters_of(request, CaseFilterForm)
+    page = page_of(queries.filtered_cases(request.user, filters.cleaned), request.GET.get("page"))
+    context = {"filters": filters.form, "page": page, "query": filters.query}
+    # The filter form swaps the table in as it changes; the filter panel, as it opens, takes its
+    # form out of the whole page.
+    table = request.htmx.target == "case-table"
+    template = "consultations/_case_table.html" if table else "consultations/cases.html"
     return render(request, template, context)
 
 

@@ -11,7 +11,7 @@ from ibasho import queries, schedule
 from ibasho.forms import ListFilterForm
 from ibasho.models import Program
 from kokona.decorators import role_required
-from kokona.http import AuthenticatedHttpRequest, page_of
+from kokona.http import AuthenticatedHttpRequest, filters_of, page_of
 from kokona.roles import NPO_STAFF
 
 
@@ -79,11 +79,8 @@ def week(request: AuthenticatedHttpRequest, year: int, month: int, day: int) -> 
 @role_required(*NPO_STAFF)
 def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every session, from today on unless the filter says otherwise; 25 a page."""
-    filters = ListFilterForm(request.GET or None)
-    cleaned: dict = {}
-    if filters.is_bound:
-        filters.is_valid()
-        cleaned = filters.cleaned_data
+    filters = filters_of(request, ListFilterForm)
+    cleaned = filters.cleaned
     first = cleaned.get("first") or (None if cleaned.get("last") else timezone.localdate())
     program = cleaned.get("program")
     sessions = queries.session_list(
@@ -92,12 +89,10 @@ def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         program=program.pk if program else None,
         include_cancelled=not cleaned.get("hide_cancelled"),
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
-        "filters": filters,
+        "filters": filters.form,
         "page": page_of(sessions, request.GET.get("page")),
-        "query": query.urlencode(),
+        "query": filters.query,
         "first": first,
         "view": "list",
         "today": timezone.localdate(),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kokona.decorators import role_required
-from kokona.http import AuthenticatedHttpRequest, page_of
+from kokona.http import AuthenticatedHttpRequest, filters_of, page_of
 from kokona.locking import CONFLICT
 from supplies import exports
 from supplies.forms import PlacementFilterForm, PlacementForm
@@ -20,11 +20,9 @@ from supplies.views.records import VersionConflict, conflict, save_record
 @require_GET
 @role_required(*MANAGERS)
 def placement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filters = PlacementFilterForm(request.GET or None)
+    filters = filters_of(request, PlacementFilterForm)
     placements = OutreachPlacement.objects.select_related("area", "site")
-    if filters.is_bound:
-        filters.is_valid()
-    cleaned = filters.cleaned_data if filters.is_bound else {}
+    cleaned = filters.cleaned
     status = cleaned.get("status") or "active"
     if status == "active":
         placements = placements.active_on()
@@ -35,9 +33,7 @@ def placement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if area := cleaned.get("area"):
         placements = placements.filter(area=area)
     page = page_of(placements.order_by("area__order", "name"), request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    context = {"filters": filters.form, "page": page, "query": filters.query}
     return render(request, "supplies/placements.html", context)
 
 

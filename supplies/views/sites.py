@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kokona.decorators import role_required
-from kokona.http import AuthenticatedHttpRequest, page_of
+from kokona.http import AuthenticatedHttpRequest, filters_of, page_of
 from kokona.locking import CONFLICT
 from kokona.roles import Role
 from supplies import exports, queries
@@ -21,18 +21,12 @@ from supplies.views.records import VersionConflict, conflict, save_record
 @require_GET
 @role_required(*READERS)
 def site_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filters = SiteFilterForm(request.GET or None)
-    cleaned: dict[str, object] = {}
-    if filters.is_bound:
-        filters.is_valid()  # the valid filters apply; a wrong one shows its message
-        cleaned = filters.cleaned_data
-    page = page_of(queries.filtered_sites(cleaned), request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    filters = filters_of(request, SiteFilterForm)
+    page = page_of(queries.filtered_sites(filters.cleaned), request.GET.get("page"))
     context = {
-        "filters": filters,
+        "filters": filters.form,
         "page": page,
-        "query": query.urlencode(),
+        "query": filters.query,
         "manages": request.user.has_role(*MANAGERS),
     }
     return render(request, "supplies/sites.html", context)

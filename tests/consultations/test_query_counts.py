@@ -69,7 +69,7 @@ def add_work(counselor, n: int) -> None:
     [
         (reverse("consultations:home"), 10),
         (reverse("consultations:recent"), 5),
-        (reverse("consultations:case_list"), 9),
+        (reverse("consultations:case_list"), 6),
     ],
 )
 def test_lists_are_flat_as_rows_grow(client_as, counselor, url, expected):

@@ -35,7 +35,7 @@ class TestRestriction:
     ):
         woman = make_client("あおい")
         secret = make_case(woman, assigned_to=counselor, restricted=True)
-        mine = make_case(woman, assigned_to=other_counselor)
+        mine = make_case(woman, assigned_to=other_counselor, follow_up_due=dt.date(2020, 1, 1))
         make_contact(secret, summary="制限ケースの記録")
         make_contact(mine, summary="担当ケースの記録")
         client = client_as("other_counselor")

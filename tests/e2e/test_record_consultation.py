@@ -92,6 +92,12 @@ def test_the_counselor_pages_at_desktop_width(page: Page, site, counselor, shoot
     page.goto(f"{site}/consultations/record/")
     shoot("record-desktop")
     page.goto(f"{site}/consultations/cases/")
+    page.locator("#filters summary").click()  # the filters are fetched as the panel opens
+    channel = page.locator("#filters select[name=channel]")
+    expect(channel).to_be_visible()
+    channel.select_option(label="電話")  # the table follows the filters as they change
+    expect(page.locator("#case-table")).to_contain_text("該当するケースはありません")
+    expect(page).to_have_url(re.compile(r"channel="))
     shoot("cases-desktop")
     page.goto(f"{site}{case.get_absolute_url()}")
     page.get_by_text("相談記録を追加").click()

@@ -130,6 +130,8 @@ def test_the_site_pages_at_desktop_width(
     sign_in_as_site_manager(page, site, site_manager)
     shoot("supplies-home-desktop")
     page.goto(f"{site}/supplies/sites/")
+    page.locator("#filters summary").click()  # the filters are fetched as the panel opens
+    expect(page.locator("#filters select[name=area]")).to_be_visible()
     shoot("supplies-sites-desktop")
     page.goto(f"{site}{sites[3].get_absolute_url()}")
     shoot("supplies-site-desktop")
