@@ -98,6 +98,19 @@ HANDED_OVER_WITHIN = dt.timedelta(days=14)
 WHO = ("from_user", "to_user", "changed_by")
 
 
+def named_only(*relations: str) -> list[str]:
+    """What to leave out of staff joined to a record only to be named on screen (`str(user)`:
+    her display name or username): her password hash, sign-in dates and the rest. Each column
+    Django selects it also sets on every row and weighs in building the query."""
+    shown = {"id", "username", "display_name"}
+    return [
+        f"{relation}__{field.attname}"
+        for relation in relations
+        for field in User._meta.concrete_fields
+        if field.attname not in shown
+    ]
+
+
 def quiet_crises(cases: CaseQuerySet) -> QuerySet[Case]:
     """Open cases at crisis risk with no contact for QUIET_FOR (or none at all), the longest
     without one first."""
@@ -382,25 +395,32 @@ def timeline(case: Case, user: User, *, latest: int | None = None) -> list[Entry
     contacts = (
         case.contacts.visible_to(user)
         .select_related("channel", "counselor")
+        .defer(*named_only("counselor"))
         .prefetch_related("categories")
         .order_by("-occurred_at", "-pk")
     )
     activities = (
-        case.activities.visible_to(user).select_related("staff").order_by("-done_on", "-pk")
+        case.activities.visible_to(user)
+        .select_related("staff")
+        .defer(*named_only("staff"))
+        .order_by("-done_on", "-pk")
     )
     referrals = (
         case.referrals.visible_to(user)
         .select_related("agency", "created_by", "override_by")
+        .defer(*named_only("created_by", "override_by"))
         .order_by("-referred_on", "-pk")
     )
     changes = (
         case.status_changes.visible_to(user)
         .select_related("changed_by", "outcome")
+        .defer(*named_only("changed_by"))
         .order_by("-changed_at", "-pk")
     )
     handovers = (
         case.assignments.visible_to(user)
-        .select_related("from_user", "to_user", "changed_by")
+        .select_related(*WHO)
+        .defer(*named_only(*WHO))
         .order_by("-changed_at", "-pk")
     )
     # (kind, rows, the field they are ordered by, whether it holds a day, the entry's moment)
