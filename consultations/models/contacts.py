@@ -112,6 +112,11 @@ class Contact(Provenance):
                 include=["id", "client", "channel", "case"],
                 name="contact_period",
             ),
+            # The case list filtered by channel over a period: a year of one channel's contacts
+            # (1,300) from the index, not a year of all of them (13,000) tested one by one.
+            models.Index(
+                fields=["channel", "occurred_at"], include=["case"], name="contact_channel_period"
+            ),
         ]
         constraints = [
             # An anonymous one-off contact has no case; a case always belongs to the client.
