@@ -5,6 +5,7 @@ holds it); names come only through `Attendance.objects.visible_to(user)`.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -25,23 +26,31 @@ def _count(rows: QuerySet, value: str = "pk", how: type = Count) -> Coalesce:
     return Coalesce(Subquery(totals, output_field=IntegerField()), 0)
 
 
-def with_counts(sessions: QuerySet[Session], *, staff: bool = True) -> QuerySet[Session]:
-    """What every session row shows: its programme, places booked and taken, children, and its
-    staff unless `staff` is False (the month's grid has no room for them).
+def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """What a session's chip in the month's grid shows: its programme and the places taken.
 
-    `booked`: women holding a place (booked or came, helpers left out) plus the head count;
-    `came`: those marked as having come plus the head count; `children`: children booked into
-    childcare, the head count's included.
+    `registered`: women holding a place (booked or came, helpers left out), the head count left
+    to the template; `registered_children`: children booked into childcare.
     """
     rows = Attendance.objects.unscoped().filter(session=OuterRef("pk"))
-    places = rows.filter(status__in=HOLDS_A_PLACE).exclude(role__in=HELPERS)
-    if staff:
-        sessions = sessions.prefetch_related("facilitators")
-    return sessions.select_related("program", "series").annotate(
-        registered=_count(places),
-        attended=_count(rows.filter(status=Attendance.Status.ATTENDED)),
+    return sessions.select_related("program").annotate(
+        registered=_count(rows.filter(status__in=HOLDS_A_PLACE).exclude(role__in=HELPERS)),
         registered_children=_count(rows.filter(status__in=HOLDS_A_PLACE), "children", how=Sum),
-        helpers=_count(rows.filter(status__in=HOLDS_A_PLACE, role__in=HELPERS)),
+    )
+
+
+def with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """What every session row shows: `with_places`, and its series, staff, those who came and
+    the helpers (`attended`: those marked as having come, the head count left to the template)."""
+    rows = Attendance.objects.unscoped().filter(session=OuterRef("pk"))
+    return (
+        with_places(sessions)
+        .select_related("series")
+        .prefetch_related("facilitators")
+        .annotate(
+            attended=_count(rows.filter(status=Attendance.Status.ATTENDED)),
+            helpers=_count(rows.filter(status__in=HOLDS_A_PLACE, role__in=HELPERS)),
+        )
     )
 
 
@@ -69,14 +78,17 @@ class Month:
 
 
 def _days(
-    dates: list[dt.date], sessions: SessionQuerySet, month: int | None, *, staff: bool
+    dates: list[dt.date],
+    sessions: SessionQuerySet,
+    month: int | None,
+    shown: Callable[[QuerySet[Session]], QuerySet[Session]],
 ) -> dict:
     today = timezone.localdate()
     days = {
         d: schedule.Day(d, in_month=month is None or d.month == month, is_today=d == today)
         for d in dates
     }
-    rows = with_counts(sessions.between(dates[0], dates[-1]), staff=staff)
+    rows = shown(sessions.between(dates[0], dates[-1]))
     for session in rows.order_by("starts_at", "pk"):
         days[session.date].sessions.append(session)
     return days
@@ -88,7 +100,8 @@ def month(year: int, month: int, *, program: int | None = None) -> Month:
     sessions = Session.objects.all()
     if program:
         sessions = sessions.filter(program=program)
-    days = _days([d for week in grid for d in week], sessions, month, staff=False)
+    # The grid shows each session as a chip: times, programme, places (`with_places`).
+    days = _days([d for week in grid for d in week], sessions, month, with_places)
     return Month(year, month, [[days[d] for d in week] for week in grid])
 
 
@@ -97,7 +110,7 @@ def week(day: dt.date, *, program: int | None = None) -> list[schedule.Day]:
     sessions = Session.objects.all()
     if program:
         sessions = sessions.filter(program=program)
-    days = _days(dates, sessions, None, staff=True)
+    days = _days(dates, sessions, None, with_counts)
     return [days[d] for d in dates]
 
 
