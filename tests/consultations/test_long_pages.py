@@ -10,7 +10,7 @@ from consultations import queries
 from consultations.models import Case, CaseQuerySet, CaseStatusChange, SupportActivity
 from consultations.queries import HOME_ROWS, TIMELINE_ROWS, timeline
 from consultations.views.cases import PANELS
-from tests.consultations.factories import make_case, make_client, make_contact
+from tests.consultations.factories import make_case, make_client, make_contact, vocabulary
 
 
 def test_the_home_lists_the_next_cases_and_counts_the_rest(client_as, counselor):
@@ -262,3 +262,16 @@ def test_the_inbox_holds_the_untaken_contacts_of_the_last_60_days(counselor):
     make_contact(at=long_ago)
 
     assert queries.inbox(counselor) == [new_on_case, anonymous]
+
+
+def test_a_contacts_concerns_show_on_her_timeline_in_their_vocabularys_order(client_as, counselor):
+    case = make_case(make_client("ながい"), assigned_to=counselor)
+    contact = make_contact(case, at=timezone.now())
+    contact.categories.set([vocabulary("ConcernCategory", c) for c in ("poverty", "dv")])
+    make_contact(case, at=timezone.now() - dt.timedelta(days=1), summary="内容なし")
+
+    html = client_as("counselor").get(case.get_absolute_url()).content.decode()
+
+    tags = '<span class="tag tag--muted">DV・デートDV</span> <span class="tag tag--muted">経済・生活困窮</span>'
+    assert tags in html
+    assert html.count('<p class="small"><span class="tag tag--muted">') == 1  # none on the other
