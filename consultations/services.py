@@ -261,7 +261,7 @@ def record_contact(
         import_key=import_key,
         created_by=by,
     )
-    contact.categories.set(categories)
+    contact.categories.add(*categories)  # a new contact has none: nothing to read first
     audit.record(Action.CREATE, contact, by=by)
     return contact
 

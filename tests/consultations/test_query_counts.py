@@ -128,3 +128,37 @@ def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
     # contacts with their concerns' labels), whether she writes on LINE: the panels' forms are
     # built only when a panel is opened.
     assert one == fifty == 12
+
+
+def test_the_quick_form_records_a_known_womans_contact_in_a_fixed_number_of_statements(
+    client_as, counselor
+):
+    from tests.consultations.test_record import URL, form
+
+    client = client_as("counselor")
+    client.get(reverse("consultations:home"))  # warm the session
+    concerns = [vocabulary("ConcernCategory", c).pk for c in ("dv", "poverty", "isolation")]
+
+    def statements(story: int) -> int:
+        case = make_case(make_client(f"記録{story}件"), assigned_to=counselor)
+        for i in range(story):
+            make_contact(case, at=timezone.now() - dt.timedelta(days=i + 1))
+        data = form(
+            client=str(case.client_id),
+            nickname="",
+            categories=concerns,
+            primary_concern=concerns[0],
+        )
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(URL, data)
+        assert response.status_code == 302
+        added = case.contacts.unscoped().latest("pk")
+        assert sorted(added.categories.values_list("pk", flat=True)) == sorted(concerns)
+        return len(captured)
+
+    # Sign-in checks; her record, the channel, the concerns and the main one the form names; in
+    # the form's transaction (a savepoint here, as the test runs in one): her open case and its
+    # concerns, the case updated (main concern, concerns added, audit row) and read again for its
+    # version, the contact, its concerns (added: a new contact has none to read first), its audit
+    # row. However long her story.
+    assert statements(1) == statements(30) == 21
