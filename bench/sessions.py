@@ -27,7 +27,7 @@ def sign_in() -> dict[str, str]:
         user = User.objects.get(username=username)
         session = store()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "kokona.backends.RolesBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session[SESSION_AUTH_AT] = time.time()
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()

@@ -6,9 +6,11 @@ import pgtrigger
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.auth.models import UserManager as BaseUserManager
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -22,6 +24,12 @@ from kokona.roles import BY_TRUST, Role
 
 
 class UserManager(BaseUserManager["User"]):
+    def with_roles(self) -> "models.QuerySet[User]":
+        """Users with the names of their groups read in the same query (`User.roles`): the
+        signed-in user of every request is read so (kokona.backends)."""
+        names = Group.objects.filter(user=OuterRef("pk")).values("name")
+        return self.annotate(role_names=ArraySubquery(names))
+
     def npo_staff(self) -> "models.QuerySet[User]":
         """Active counselors and supervisors: the people who may be put in charge of a case."""
         return (
@@ -75,7 +83,10 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> frozenset[Role]:
-        names = self.groups.values_list("name", flat=True)
+        # Read with her when she was read `with_roles()` (every signed-in request), else asked.
+        names = getattr(self, "role_names", None)
+        if names is None:
+            names = self.groups.values_list("name", flat=True)
         return frozenset(Role(name) for name in names if name in Role.values)
 
     def has_role(self, *roles: Role) -> bool:

@@ -144,6 +144,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 AUTH_USER_MODEL = "kokona.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "kokona.backends.RolesBackend",
+    # Only for sessions begun before RolesBackend: each names the backend that signed her in.
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"

@@ -1,15 +1,19 @@
 """Sign-in: password, second factor, lockout, landing pages per role."""
 
 import datetime as dt
+import time
 
 import pytest
 import time_machine
 from axes.models import AccessAttempt
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kokona.fiscal import current_fiscal_year
+from kokona.middleware import SESSION_AUTH_AT
 from kokona.models import AuditEvent
 from tests.conftest import PASSWORD, add_authenticator, https_client, totp_code
 
@@ -324,3 +328,39 @@ def test_the_permission_to_replace_the_authenticator_expires(client_as, counselo
 
     assert late.status_code == 302
     assert late["Location"] == reverse("account")
+
+
+class TestTheSignedInUsersRoles:
+    """kokona.backends.RolesBackend reads her roles with her, on every request."""
+
+    def test_a_sign_in_names_the_backend_that_reads_her_roles(self, client, city_staff):
+        post_password(client, city_staff)
+
+        assert client.session["_auth_user_backend"] == "kokona.backends.RolesBackend"
+
+    def test_a_role_taken_away_applies_at_her_next_request(self, client_as, counselor):
+        client = client_as("counselor")
+        assert client.get(HOMES["counselor"]).status_code == 200
+
+        counselor.groups.clear()
+
+        assert client.get(HOMES["counselor"]).status_code == 403
+
+    def test_her_roles_come_with_her_not_in_a_query_of_their_own(self, client_as):
+        client = client_as("city_staff")
+        client.get(LANDS_ON["city_staff"])
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(LANDS_ON["city_staff"]).status_code == 200
+
+        sql = [query["sql"] for query in captured.captured_queries]
+        assert not [q for q in sql if q.startswith('SELECT "auth_group"')]
+        assert [q for q in sql if q.startswith('SELECT "kokona_user"') and "auth_group" in q]
+
+    def test_a_session_begun_before_it_stays_signed_in(self, client, city_staff):
+        client.force_login(city_staff, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session[SESSION_AUTH_AT] = time.time()
+        session.save()
+
+        assert client.get(LANDS_ON["city_staff"]).status_code == 200
