@@ -100,11 +100,20 @@ HANDED_OVER_WITHIN = dt.timedelta(days=14)
 WHO = ("from_user", "to_user", "changed_by")
 
 
+# What names a member of staff on screen (`str(user)`: her display name, else her username).
+NAME_FIELDS = ("display_name", "username")
+
+
+def names_of(*relations: str) -> list[str]:
+    """The fields of staff joined to a record only to be named on screen, for `only()`."""
+    return [f"{relation}__{name}" for relation in relations for name in NAME_FIELDS]
+
+
 def named_only(*relations: str) -> list[str]:
-    """What to leave out of staff joined to a record only to be named on screen (`str(user)`:
-    her display name or username): her password hash, sign-in dates and the rest. Each column
-    Django selects it also sets on every row and weighs in building the query."""
-    shown = {"id", "username", "display_name"}
+    """What to leave out of staff joined to a record only to be named on screen, for `defer()`:
+    her password hash, sign-in dates and the rest. Each column Django selects it also sets on
+    every row and weighs in building the query."""
+    shown = {"id", *NAME_FIELDS}
     return [
         f"{relation}__{field.attname}"
         for relation in relations
@@ -249,7 +258,7 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
             "reason",
             "changed_at",
             "case__client__nickname",
-            *(f"{who}__{name}" for who in WHO for name in ("display_name", "username")),
+            *names_of(*WHO),
         )[:10]
     )
     team_overdue: list[Case] = []
@@ -294,7 +303,7 @@ def recent_exchanges(user: User) -> list[Contact]:
         Contact.objects.visible_to(user)
         .filter(case__assigned_to=user)
         .select_related("client", "channel", "case", "counselor")
-        .only(*CONTACT_ROW_FIELDS, "counselor__display_name", "counselor__username")
+        .only(*CONTACT_ROW_FIELDS, *names_of("counselor"))
         .order_by("-occurred_at")[:HOME_ROWS]
     )
 

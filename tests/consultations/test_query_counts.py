@@ -18,6 +18,7 @@ from tests.consultations.factories import (
     make_contact,
     vocabulary,
 )
+from tests.consultations.test_record import URL, form
 from tests.supplies.factories import make_placement, make_site
 
 
@@ -133,8 +134,6 @@ def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
 def test_the_quick_form_records_a_known_womans_contact_in_a_fixed_number_of_statements(
     client_as, counselor
 ):
-    from tests.consultations.test_record import URL, form
-
     client = client_as("counselor")
     client.get(reverse("consultations:home"))  # warm the session
     concerns = [vocabulary("ConcernCategory", c).pk for c in ("dv", "poverty", "isolation")]
