@@ -33,7 +33,7 @@ from consultations.models import (
 )
 from kokona.crypto import HANDLE_KINDS
 from kokona.fiscal import start_of_day
-from kokona.models import AuditEvent, Notice, User
+from kokona.models import AuditEvent, Notice, User, named_only, names_of
 from kokona.roles import Role
 from supplies.models import CardLink
 
@@ -98,28 +98,6 @@ QUIET_FOR = dt.timedelta(days=3)
 HANDED_OVER_WITHIN = dt.timedelta(days=14)
 # Who a handover names: from whom, to whom, by whom (each shown by its name).
 WHO = ("from_user", "to_user", "changed_by")
-
-
-# What names a member of staff on screen (`str(user)`: her display name, else her username).
-NAME_FIELDS = ("display_name", "username")
-
-
-def names_of(*relations: str) -> list[str]:
-    """The fields of staff joined to a record only to be named on screen, for `only()`."""
-    return [f"{relation}__{name}" for relation in relations for name in NAME_FIELDS]
-
-
-def named_only(*relations: str) -> list[str]:
-    """What to leave out of staff joined to a record only to be named on screen, for `defer()`:
-    her password hash, sign-in dates and the rest. Each column Django selects it also sets on
-    every row and weighs in building the query."""
-    shown = {"id", *NAME_FIELDS}
-    return [
-        f"{relation}__{field.attname}"
-        for relation in relations
-        for field in User._meta.concrete_fields
-        if field.attname not in shown
-    ]
 
 
 def quiet_crises(cases: CaseQuerySet) -> QuerySet[Case]:

@@ -128,6 +128,28 @@ class User(AbstractUser):
         return reverse("no_role")
 
 
+# What names a member of staff on screen (`str(user)`: her display name, else her username).
+NAME_FIELDS = ("display_name", "username")
+
+
+def names_of(*relations: str) -> list[str]:
+    """The fields of staff joined to a record only to be named on screen, for `only()`."""
+    return [f"{relation}__{name}" for relation in relations for name in NAME_FIELDS]
+
+
+def named_only(*relations: str) -> list[str]:
+    """What to leave out of staff joined to a record only to be named on screen, for `defer()`:
+    her password hash, sign-in dates and the rest. Each column Django selects it also sets on
+    every row and weighs in building the query."""
+    shown = {"id", *NAME_FIELDS}
+    return [
+        f"{relation}__{field.attname}"
+        for relation in relations
+        for field in User._meta.concrete_fields
+        if field.attname not in shown
+    ]
+
+
 @pghistory.track(
     pghistory.InsertEvent("group.add"),
     pghistory.DeleteEvent("group.remove"),
