@@ -95,6 +95,8 @@ def test_the_counselor_pages_at_desktop_width(page: Page, site, counselor, shoot
     page.locator("#filters summary").click()  # the filters are fetched as the panel opens
     channel = page.locator("#filters select[name=channel]")
     expect(channel).to_be_visible()
+    # htmx binds the new form's own triggers as the swap settles, just after it shows.
+    expect(page.locator("#filters .htmx-settling")).to_have_count(0)
     channel.select_option(label="電話")  # the table follows the filters as they change
     expect(page.locator("#case-table")).to_contain_text("該当するケースはありません")
     expect(page).to_have_url(re.compile(r"channel="))
