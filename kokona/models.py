@@ -1,3 +1,4 @@
+import functools
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -8,9 +9,8 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.auth.models import UserManager as BaseUserManager
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
-from django.db.models import OuterRef
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -22,13 +22,47 @@ from kokona import navigation
 from kokona.crypto import EncryptedTextField
 from kokona.roles import BY_TRUST, Role
 
+# The second-factor devices kokona uses (django-otp's plugins), by model label.
+SECOND_FACTORS = ("otp_totp.TOTPDevice", "otp_static.StaticDevice")
+
+
+# The two arrays `UserManager.signed_in` reads with the user, from the user's own row (the query's
+# kokona_user): the names of her groups, and her confirmed devices' persistent ids (django-otp's
+# `Device.persistent_id`). Table names from the models, no values: nothing here comes from input.
+@functools.cache
+def _role_names() -> str:
+    links = User.groups.through._meta.db_table
+    return (
+        f"ARRAY(SELECT g.name FROM {Group._meta.db_table} g JOIN {links} ug"  # noqa: S608  # nosec B608
+        f" ON ug.group_id = g.id WHERE ug.user_id = {User._meta.db_table}.id)"
+    )
+
+
+@functools.cache
+def _confirmed_devices() -> str:
+    parts = []
+    for label in SECOND_FACTORS:
+        model = apps.get_model(label)
+        parts.append(
+            f"SELECT '{model._meta.label_lower}/' || d.id FROM {model._meta.db_table} d"  # noqa: S608  # nosec B608
+            f" WHERE d.user_id = {User._meta.db_table}.id AND d.confirmed"
+        )
+    return f"ARRAY({' UNION ALL '.join(parts)})"
+
 
 class UserManager(BaseUserManager["User"]):
-    def with_roles(self) -> "models.QuerySet[User]":
-        """Users with the names of their groups read in the same query (`User.roles`): the
-        signed-in user of every request is read so (kokona.backends)."""
-        names = Group.objects.filter(user=OuterRef("pk")).values("name")
-        return self.annotate(role_names=ArraySubquery(names))
+    def signed_in(self) -> "models.QuerySet[User]":
+        """Users as every signed-in request reads its user (kokona.backends), in one query: with
+        the names of her groups (`User.roles`) and the persistent ids of her confirmed
+        second-factor devices (`confirmed_devices`: kokona.middleware.DeviceMiddleware checks
+        the session's device against them, `kokona.two_factor.has_device` asks them).
+
+        Written as SQL: Django took longer to build the same two subqueries (1.2 ms) than
+        PostgreSQL took to run the whole query, on every request."""
+        return self.annotate(
+            role_names=RawSQL(_role_names(), ()),  # noqa: S611
+            confirmed_devices=RawSQL(_confirmed_devices(), ()),  # noqa: S611
+        )
 
     def npo_staff(self) -> "models.QuerySet[User]":
         """Active counselors and supervisors: the people who may be put in charge of a case."""
@@ -83,7 +117,7 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> frozenset[Role]:
-        # Read with her when she was read `with_roles()` (every signed-in request), else asked.
+        # Read with her when she was read `signed_in()` (every signed-in request), else asked.
         names = getattr(self, "role_names", None)
         if names is None:
             names = self.groups.values_list("name", flat=True)

@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "kokona.middleware.DeviceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kokona.middleware.SessionLifetimeMiddleware",
     "kokona.middleware.TwoFactorMiddleware",

@@ -66,7 +66,7 @@ def add_work(counselor, n: int) -> None:
         )
 
 
-# Pinned: sign-in checks (session, the user with her roles, second factor) plus the page's own reads.
+# Pinned: sign-in checks (session, the user with her roles and devices) plus the page's own reads.
 @pytest.mark.parametrize(
     "url, expected",
     # home: her open cases numbered and counted, then the rows its two lists show (the next
@@ -74,9 +74,9 @@ def add_work(counselor, n: int) -> None:
     # handed over to her, her crisis cases gone quiet.
     # recent: the home's panel of the latest exchanges on her cases, read as it opens.
     [
-        (reverse("consultations:home"), 9),
-        (reverse("consultations:recent"), 4),
-        (reverse("consultations:case_list"), 5),
+        (reverse("consultations:home"), 8),
+        (reverse("consultations:recent"), 3),
+        (reverse("consultations:case_list"), 4),
     ],
 )
 def test_lists_are_flat_as_rows_grow(client_as, counselor, url, expected):
@@ -99,7 +99,7 @@ def test_the_supervisors_home_is_flat_as_the_team_grows(client_as, counselor, su
     add_work(counselor, 49)
     fifty = queries_for(client, reverse("consultations:home"))
 
-    assert one == fifty == 13  # a counselor's 9, the team's two lists, notices, caseloads
+    assert one == fifty == 12  # a counselor's 8, the team's two lists, notices, caseloads
 
 
 def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
@@ -128,7 +128,7 @@ def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
     # Sign-in checks, the case, the audit row, her latest entries of each kind (five queries, the
     # contacts with their concerns' labels), whether she writes on LINE: the panels' forms are
     # built only when a panel is opened.
-    assert one == fifty == 11
+    assert one == fifty == 10
 
 
 def test_the_quick_form_records_a_known_womans_contact_in_a_fixed_number_of_statements(
@@ -160,4 +160,4 @@ def test_the_quick_form_records_a_known_womans_contact_in_a_fixed_number_of_stat
     # concerns, the case updated (main concern, concerns added, audit row) and read again for its
     # version, the contact, its concerns (added: a new contact has none to read first), its audit
     # row. However long her story.
-    assert statements(1) == statements(30) == 20
+    assert statements(1) == statements(30) == 19

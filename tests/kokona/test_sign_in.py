@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kokona.fiscal import current_fiscal_year
 from kokona.middleware import SESSION_AUTH_AT
 from kokona.models import AuditEvent
+from kokona.two_factor import issue_backup_codes
 from tests.conftest import PASSWORD, add_authenticator, https_client, totp_code
 
 HOMES = {
@@ -356,6 +357,65 @@ class TestTheSignedInUsersRoles:
         sql = [query["sql"] for query in captured.captured_queries]
         assert not [q for q in sql if q.startswith('SELECT "auth_group"')]
         assert [q for q in sql if q.startswith('SELECT "kokona_user"') and "auth_group" in q]
+
+    @pytest.mark.parametrize("persona", ["counselor", "city_staff"])
+    def test_her_devices_come_with_her_not_in_queries_of_their_own(self, client_as, persona):
+        # A counselor's session passed her authenticator; city staff owe none and have none.
+        client = client_as(persona)
+        client.get(LANDS_ON[persona])
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(LANDS_ON[persona]).status_code == 200
+
+        sql = [query["sql"] for query in captured.captured_queries]
+        assert not [q for q in sql if q.startswith('SELECT "otp_')]
+        assert [q for q in sql if q.startswith('SELECT "kokona_user"') and "otp_totp" in q]
+
+    def test_a_device_deleted_no_longer_opens_a_page(self, client_as, counselor):
+        client = client_as("counselor")
+        assert client.get(HOMES["counselor"]).status_code == 200
+
+        TOTPDevice.objects.filter(user=counselor).delete()
+        response = client.get(HOMES["counselor"])
+
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("two_factor_setup"))
+        assert "otp_device_id" not in client.session
+
+    def test_a_device_no_longer_confirmed_no_longer_opens_a_page(self, client_as, counselor):
+        client = client_as("counselor")
+        TOTPDevice.objects.filter(user=counselor).update(confirmed=False)
+
+        response = client.get(HOMES["counselor"])
+
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("two_factor_setup"))
+
+    def test_another_users_device_opens_nothing(self, client_as, counselor, other_counselor):
+        client = client_as("counselor")
+        session = client.session
+        session["otp_device_id"] = add_authenticator(other_counselor).persistent_id
+        session.save()
+
+        response = client.get(HOMES["counselor"])
+
+        # She still has her own device: she is asked for its code.
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("two_factor_verify"))
+        assert "otp_device_id" not in client.session
+
+    def test_a_backup_code_device_counts_as_hers(self, client, city_staff):
+        # City staff owe no second factor, but one who has backup codes must give one.
+        issue_backup_codes(city_staff)
+        client.force_login(city_staff)
+        session = client.session
+        session[SESSION_AUTH_AT] = time.time()
+        session.save()
+
+        response = client.get(LANDS_ON["city_staff"])
+
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("two_factor_verify"))
 
     def test_a_session_begun_before_it_stays_signed_in(self, client, city_staff):
         client.force_login(city_staff, backend="django.contrib.auth.backends.ModelBackend")
