@@ -230,6 +230,16 @@ class Case(Provenance):
     def status_tone(self) -> str:
         return CaseStatus(self.status).tone
 
+    # The labels a case row shows, from the choices themselves: Django's get_FOO_display builds a
+    # dictionary of every choice, translating each label, on every call (30 rows: 0.8 ms).
+    @property
+    def status_label(self) -> str:
+        return str(CaseStatus(self.status).label)
+
+    @property
+    def risk_label(self) -> str:
+        return str(Risk(self.risk).label)
+
     @property
     def is_overdue(self) -> bool:
         return (

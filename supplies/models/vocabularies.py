@@ -62,6 +62,12 @@ class Item(Vocabulary):
         help_text=_("What a site normally holds: the restock round suggests at least this much."),
     )
 
+    @property
+    def unit_label(self) -> str:
+        """As get_unit_display, without building a dictionary of every choice on each call: a
+        round sheet shows it on every line."""
+        return str(Unit(self.unit).label)
+
     class Meta(Vocabulary.Meta):
         verbose_name = _("item")
         verbose_name_plural = _("items")
