@@ -37,6 +37,13 @@ def short_datetime(value: dt.datetime | None) -> str:
 
 
 @register.simple_block_tag
+def capture(content: str) -> str:
+    """Draw a piece once and keep it, to show it again in a loop (`{% capture as head %}…`):
+    a table head repeated on every stop of a round sheet is translated once, not on each."""
+    return content
+
+
+@register.simple_block_tag
 def scroll_region(content: str, label: str = "", labelledby: str = "") -> SafeString:
     """A wide table in a box that scrolls sideways on a phone. The box is a named region a
     keyboard can reach (tabindex 0), so someone without a mouse or touch can scroll it too
