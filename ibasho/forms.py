@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ibasho.models import Frequency, Program, Role, Session, Status
 from ibasho.services import Scope
-from kokona.forms import ErrorSummaryFocusMixin, OwnIdsMixin, VersionedForm
+from kokona.forms import ErrorSummaryFocusMixin, OwnIdsMixin, ShortModelChoiceField, VersionedForm
 from kokona.models import User
 from kokona.widgets import CheckboxChips, ChoiceChips, DateInput
 
@@ -299,7 +299,7 @@ class SurveyForm(ErrorSummaryFocusMixin, forms.Form):
 
 
 class ListFilterForm(forms.Form):
-    program = forms.ModelChoiceField(
+    program = ShortModelChoiceField(
         label=_("Programme"), queryset=Program.objects.all(), required=False
     )
     first = forms.DateField(label=_("First date"), required=False, widget=DateInput())

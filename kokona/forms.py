@@ -1,4 +1,6 @@
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -54,6 +56,55 @@ def not_in_past(day: dt.date | None) -> dt.date | None:
 def validate_not_in_past(day: dt.date | None) -> None:
     """`not_in_past` as a field validator."""
     not_in_past(day)
+
+
+class ShortChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices of a `ShortModelChoiceField`, from the rows it has read."""
+
+    field: "ShortModelChoiceField"
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.field.rows():
+            yield self.choice(row)
+
+    def __len__(self) -> int:
+        return len(self.field.rows()) + (self.field.empty_label is not None)
+
+
+class ShortModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A choice among a short list (a vocabulary, the staff) read once for the form: the value
+    sent is found among the rows its options are drawn from. Django's field reads the list to
+    draw the options and asks the database again for the value chosen, two queries for each
+    filter a list is filtered by."""
+
+    iterator = ShortChoiceIterator
+    _rows: list[Any] | None = None
+
+    def rows(self) -> list[Any]:
+        if self._rows is None:
+            self._rows = list(self.queryset)
+        return self._rows
+
+    def _set_queryset(self, queryset: Any) -> None:
+        self._rows = None
+        super()._set_queryset(queryset)  # type: ignore[misc]
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, key)
+        for row in self.rows():
+            if str(getattr(row, key)) == str(value):
+                return row
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class VersionedForm(forms.Form):

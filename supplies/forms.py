@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kokona.forms import ErrorSummaryFocusMixin
+from kokona.forms import ErrorSummaryFocusMixin, ShortModelChoiceField
 from kokona.widgets import ChoiceChips, DateInput
 from supplies.models import Area, Item, OutreachPlacement, SchoolLevel, Site, SiteCategory
 from supplies.models.ledger import Source
@@ -41,13 +41,13 @@ class SiteFilterForm(forms.Form):
     ]
 
     q = forms.CharField(label=_("Name or address"), required=False, max_length=60)
-    category = forms.ModelChoiceField(
+    category = ShortModelChoiceField(
         label=_("Category"), queryset=SiteCategory.objects.all(), required=False
     )
-    school_level = forms.ModelChoiceField(
+    school_level = ShortModelChoiceField(
         label=_("School level"), queryset=SchoolLevel.objects.all(), required=False
     )
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.all(), required=False)
+    area = ShortModelChoiceField(label=_("Area"), queryset=Area.objects.all(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     needs_restock = forms.BooleanField(label=_("Needs restocking only"), required=False)
 
@@ -60,7 +60,7 @@ class PlacementFilterForm(forms.Form):
         choices=[("", _("All"))] + list(OutreachPlacement.Kind.choices),
         required=False,
     )
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.all(), required=False)
+    area = ShortModelChoiceField(label=_("Area"), queryset=Area.objects.all(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
 
 

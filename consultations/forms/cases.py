@@ -8,7 +8,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Case, CaseStatus, Channel, ClosingReason, ConcernCategory
-from kokona.forms import ErrorSummaryFocusMixin, OwnIdsMixin, VersionedForm, not_in_past
+from kokona.forms import (
+    ErrorSummaryFocusMixin,
+    OwnIdsMixin,
+    ShortModelChoiceField,
+    VersionedForm,
+    not_in_past,
+)
 from kokona.models import User
 from kokona.roles import Role
 from kokona.widgets import CheckboxChips, ChoiceChips, DateInput
@@ -131,19 +137,19 @@ class CaseFilterForm(forms.Form):
         required=False,
         choices=[("", _("Open cases")), ("all", _("All")), *Case.Status.choices],
     )
-    counselor = forms.ModelChoiceField(
+    counselor = ShortModelChoiceField(
         label=_("Counselor in charge"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Anyone"),
     )
-    category = forms.ModelChoiceField(
+    category = ShortModelChoiceField(
         label=_("Concern"),
         queryset=ConcernCategory.objects.all(),
         required=False,
         empty_label=_("Any"),
     )
-    channel = forms.ModelChoiceField(
+    channel = ShortModelChoiceField(
         label=_("Channel"), queryset=Channel.objects.all(), required=False, empty_label=_("Any")
     )
     overdue = forms.BooleanField(label=_("Follow-up overdue"), required=False)
