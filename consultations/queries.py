@@ -2,12 +2,12 @@
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import (
     Count,
     Exists,
@@ -17,6 +17,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     Window,
 )
 from django.db.models.functions import Least, RowNumber
@@ -28,12 +29,11 @@ from consultations.models import (
     CaseQuerySet,
     CaseStatus,
     Client,
-    ConcernCategory,
     Contact,
 )
 from kokona.crypto import HANDLE_KINDS
 from kokona.fiscal import start_of_day
-from kokona.models import AuditEvent, Notice, User, named_only, names_of
+from kokona.models import AuditEvent, Notice, User, names_of
 from kokona.roles import Role
 from supplies.models import CardLink
 
@@ -100,13 +100,12 @@ HANDED_OVER_WITHIN = dt.timedelta(days=14)
 WHO = ("from_user", "to_user", "changed_by")
 
 
-def quiet_crises(cases: CaseQuerySet) -> QuerySet[Case]:
-    """Open cases at crisis risk with no contact for QUIET_FOR (or none at all), the longest
+def quiet_crises(cases: CaseQuerySet, *, since: dt.datetime) -> QuerySet[Case]:
+    """Open cases at crisis risk with no contact since `since` (or none at all), the longest
     without one first."""
-    quiet_since = timezone.now() - QUIET_FOR
     return (
         case_rows(cases.open().filter(risk=Case.Risk.CRISIS))
-        .filter(Q(last_contact_at__lt=quiet_since) | Q(last_contact_at__isnull=True))  # type: ignore[misc]
+        .filter(Q(last_contact_at__lt=since) | Q(last_contact_at__isnull=True))  # type: ignore[misc]
         .order_by(F("last_contact_at").asc(nulls_first=True))  # never heard from: first
     )
 
@@ -166,47 +165,73 @@ def inbox(user: User) -> list[Contact]:
 
 
 def my_open_cases(
-    user: User, visible: CaseQuerySet, today: dt.date
-) -> tuple[dict[str, int], list[Case], list[Case]]:
+    user: User, visible: CaseQuerySet, today: dt.date, *, quiet_since: dt.datetime | None = None
+) -> tuple[dict[str, int], list[Case], list[Case], list[Case]]:
     """Her open cases as the home shows them: how many there are (open, overdue, due within three
-    days), and the first HOME_ROWS of the overdue and of those due. Two queries, whatever her
-    caseload.
+    days), and the first HOME_ROWS of the overdue and of those due; given `quiet_since`, also her
+    crisis cases with no contact since then (`quiet_crises`), counted, the longest without one
+    first. Two queries, whatever her caseload.
 
     The two lists are one ordering (next follow-up first, none last): the overdue come first,
     then those due, then the rest. So one numbering of her open cases tells every row's place:
-    the overdue are places 1 to n_overdue and those due follow. The first query numbers and
-    counts them and keeps the places shown (and the first, which carries the counts when neither
-    list has any); the second reads those rows as a case row shows them.
+    the overdue are places 1 to n_overdue and those due follow. The quiet crises are numbered
+    in a second order, the quiet first. The first query numbers and counts them and keeps the
+    places shown (and the first, which carries the counts when no list has any); the second
+    reads those rows as a case row shows them.
     """
     overdue, due = CaseQuerySet.overdue_on(today), CaseQuerySet.due_on(today)
     next_first = [F("follow_up_due").asc(nulls_last=True), F("pk").desc()]
-    places = (
-        visible.open()
-        .filter(assigned_to=user)
-        .annotate(
-            place=Window(RowNumber(), order_by=next_first),
-            n_open=Window(Count("pk")),
-            n_overdue=Window(Count("pk", filter=overdue)),
-            n_due=Window(Count("pk", filter=due)),
-        )
-        .filter(
-            Q(place=1)
-            | Q(place__lte=Least(F("n_overdue"), HOME_ROWS))
-            | Q(
-                place__gt=F("n_overdue"),
-                place__lte=F("n_overdue") + Least(F("n_due"), HOME_ROWS),
+    hers = visible.open().filter(assigned_to=user)
+    shown = (
+        Q(place=1)
+        | Q(place__lte=Least(F("n_overdue"), HOME_ROWS))
+        | Q(place__gt=F("n_overdue"), place__lte=F("n_overdue") + Least(F("n_due"), HOME_ROWS))
+    )
+    numbers = {
+        "place": Window(RowNumber(), order_by=next_first),
+        "n_open": Window(Count("pk")),
+        "n_overdue": Window(Count("pk", filter=overdue)),
+        "n_due": Window(Count("pk", filter=due)),
+    }
+    if quiet_since is not None:
+        # The last contact is looked up for her crisis cases only (CASE stops at the first test).
+        last = Contact.objects.filter(case=OuterRef("pk")).order_by("-occurred_at")
+        crisis = Q(risk=Case.Risk.CRISIS)
+        hers = hers.annotate(
+            crisis_last=models.Case(
+                models.When(crisis, then=Subquery(last.values("occurred_at")[:1]))
+            )
+        ).annotate(
+            is_quiet=models.Case(
+                models.When(
+                    crisis & (Q(crisis_last__lt=quiet_since) | Q(crisis_last__isnull=True)),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
             )
         )
-        .order_by()
-        .values_list("pk", "place", "n_open", "n_overdue", "n_due")
-    )
-    kept = list(places)
-    place = {pk: n for pk, n, *_ in kept}
-    counts = dict.fromkeys(["open", "overdue", "due"], 0)
+        numbers["quiet_place"] = Window(
+            RowNumber(),
+            order_by=[F("is_quiet").desc(), F("crisis_last").asc(nulls_first=True), F("pk").desc()],
+        )
+        numbers["n_quiet"] = Window(Count("pk", filter=Q(is_quiet=True)))
+        shown |= Q(quiet_place__lte=Least(F("n_quiet"), HOME_ROWS))
+    kept = list(hers.annotate(**numbers).filter(shown).order_by().values("pk", *numbers))
+    place = {row["pk"]: row["place"] for row in kept}
+    quiet_place = {row["pk"]: row.get("quiet_place", 0) for row in kept}
+    counts = dict.fromkeys(["open", "overdue", "due", "quiet_crises"], 0)
     if kept:
-        counts = dict(zip(counts, kept[0][2:], strict=True))
+        first = kept[0]
+        counts = {
+            "open": first["n_open"],
+            "overdue": first["n_overdue"],
+            "due": first["n_due"],
+            "quiet_crises": first.get("n_quiet", 0),
+        }
     rows = sorted(case_rows(visible.filter(pk__in=place)), key=lambda case: place[case.pk])
     first_due = counts["overdue"] + 1
+    quiet_shown = min(counts["quiet_crises"], HOME_ROWS)
     return (
         counts,
         [case for case in rows if place[case.pk] <= min(counts["overdue"], HOME_ROWS)],
@@ -215,6 +240,10 @@ def my_open_cases(
             for case in rows
             if first_due <= place[case.pk] < first_due + min(counts["due"], HOME_ROWS)
         ],
+        sorted(
+            (case for case in rows if 0 < quiet_place[case.pk] <= quiet_shown),
+            key=lambda case: quiet_place[case.pk],
+        ),
     )
 
 
@@ -226,7 +255,13 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
     (`recent_exchanges`)."""
     today = today or timezone.localdate()
     visible = Case.objects.visible_to(user)
-    counts, overdue, due = my_open_cases(user, visible, today)
+    supervisor = user.has_role(Role.SUPERVISOR)
+    # Crisis cases gone quiet: a counselor's own are numbered with her open cases; a
+    # supervisor's are the team's, read apart below.
+    quiet_since = timezone.now() - QUIET_FOR
+    counts, overdue, due, quiet = my_open_cases(
+        user, visible, today, quiet_since=None if supervisor else quiet_since
+    )
     handed_over = (
         CaseAssignment.objects.visible_to(user)
         .filter(to_user=user, changed_at__gte=timezone.now() - HANDED_OVER_WITHIN)
@@ -243,11 +278,9 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
     team_at_risk: list[Case] = []
     notices: list[Notice] = []
     loads: list[dict[str, object]] = []
-    crises = visible.filter(assigned_to=user)  # crisis cases gone quiet: hers, or the team's
-    if user.has_role(Role.SUPERVISOR):
+    if supervisor:
         notices = list(Notice.objects.unseen()[:20])
         loads = caseloads(visible, today=today)
-        crises = visible
         # A supervisor watches the whole team: what is late and who is at risk, whoever's case.
         others = visible.exclude(assigned_to=user)
         team_overdue = list(case_rows(others.overdue(today)).order_by("follow_up_due")[:20])
@@ -256,10 +289,14 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
                 "-risk", "-updated_at"
             )[:20]
         )
-    # The first crises gone quiet and, in the same query, how many there are: a window count,
-    # since the filter works out every crisis case's last contact anyway.
-    quiet = list(quiet_crises(crises).annotate(in_all=Window(Count("pk")))[:HOME_ROWS])
-    counts["quiet_crises"] = quiet[0].in_all if quiet else 0
+        # The team's first crises gone quiet and, in the same query, how many there are: a
+        # window count, since the filter works out every crisis case's last contact anyway.
+        quiet = list(
+            quiet_crises(visible, since=quiet_since).annotate(in_all=Window(Count("pk")))[
+                :HOME_ROWS
+            ]
+        )
+        counts["quiet_crises"] = quiet[0].in_all if quiet else 0  # type: ignore[attr-defined]
     return Home(
         overdue=overdue,
         due=due,
@@ -356,96 +393,6 @@ def filtered_cases(user: User, filters: dict, *, today: dt.date | None = None) -
     if contact_filter:
         cases = cases.filter(Exists(Contact.objects.filter(contact_filter, case=OuterRef("pk"))))
     return case_rows(cases).order_by("-updated_at", "-pk")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One line of a woman's timeline, whatever kind of record it comes from."""
-
-    kind: str
-    at: dt.datetime
-    record: object
-
-
-# The case page shows her latest entries, about a month of a case worked weekly; the whole story
-# is one link away (`?story`). Each entry shown costs about 1 ms to read and draw.
-TIMELINE_ROWS = 20
-
-
-def timeline(case: Case, user: User, *, latest: int | None = None) -> list[Entry]:
-    """Contacts, support activities, referrals and status changes of a case, newest first;
-    only the `latest` entries when given.
-
-    Then each kind is read newest first, `latest` rows at most, and none older than the
-    `latest`-th newest entry of the kinds read before it (contacts, the most, come first): an
-    older one could not be shown. A long story reads about `latest` rows, not five times as many.
-    Five queries, whatever the length of the story.
-    """
-    concerns = ConcernCategory.objects.filter(contacts=OuterRef("pk"))
-    contacts = (
-        case.contacts.visible_to(user)
-        .select_related("channel", "counselor")
-        .defer(*named_only("counselor"))
-        # Her concerns' labels in the same query, in their vocabulary's order (`concerns`).
-        .annotate(concerns=ArraySubquery(concerns.values("label")))
-        .order_by("-occurred_at", "-pk")
-    )
-    activities = (
-        case.activities.visible_to(user)
-        .select_related("staff")
-        .defer(*named_only("staff"))
-        .order_by("-done_on", "-pk")
-    )
-    referrals = (
-        case.referrals.visible_to(user)
-        .select_related("agency", "created_by", "override_by")
-        .defer(*named_only("created_by", "override_by"))
-        .order_by("-referred_on", "-pk")
-    )
-    changes = (
-        case.status_changes.visible_to(user)
-        .select_related("changed_by", "outcome")
-        .defer(*named_only("changed_by"))
-        .order_by("-changed_at", "-pk")
-    )
-    handovers = (
-        case.assignments.visible_to(user)
-        .select_related(*WHO)
-        .defer(*named_only(*WHO))
-        .order_by("-changed_at", "-pk")
-    )
-    # (kind, rows, the field they are ordered by, whether it holds a day, the entry's moment)
-    sources: list[tuple[str, QuerySet[Any], str, bool, Callable[[Any], dt.datetime]]] = [
-        ("contact", contacts, "occurred_at", False, lambda c: c.occurred_at),
-        ("activity", activities, "done_on", True, lambda a: start_of_day(a.done_on)),
-        ("referral", referrals, "referred_on", True, lambda r: start_of_day(r.referred_on)),
-        ("status", changes, "changed_at", False, lambda s: s.changed_at),
-        ("assignment", handovers, "changed_at", False, lambda h: h.changed_at),
-    ]
-    entries: list[Entry] = []
-    for kind, rows, field, by_day, moment in sources:
-        if latest is not None:
-            if len(entries) >= latest:
-                oldest_shown = sorted(entry.at for entry in entries)[-latest]
-                bound = timezone.localdate(oldest_shown) if by_day else oldest_shown
-                rows = rows.filter(**{f"{field}__gte": bound})
-            rows = rows[:latest]
-        entries += [Entry(kind, moment(row), row) for row in rows]
-    story = sorted(entries, key=lambda e: (e.at, e.kind == "status"), reverse=True)
-    return story if latest is None else story[:latest]
-
-
-def timeline_page(case: Case, user: User, *, whole: bool) -> dict[str, object]:
-    """What the case page shows of her story: the latest TIMELINE_ROWS entries, or all of them;
-    `more` says whether older entries were left out (one more entry asked for, no count)."""
-    if whole:
-        return {"timeline": timeline(case, user), "more": False, "whole": True}
-    entries = timeline(case, user, latest=TIMELINE_ROWS + 1)
-    return {
-        "timeline": entries[:TIMELINE_ROWS],
-        "more": len(entries) > TIMELINE_ROWS,
-        "whole": False,
-    }
 
 
 def client_cases(client: Client, user: User) -> QuerySet[Case]:

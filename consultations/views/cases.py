@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consultations import line_intake, queries, services
+from consultations import line_intake, queries, services, timelines
 from consultations.access import get_case_for_user
 from consultations.forms import (
     ActivityForm,
@@ -99,7 +99,7 @@ def _case_page(request: AuthenticatedHttpRequest, case: Case, **forms: object) -
         "line": line_intake.case_panel(case, user),
         "line_form": LineReplyForm(),
     }
-    context |= queries.timeline_page(case, user, whole="story" in request.GET)
+    context |= timelines.timeline_page(case, user, whole="story" in request.GET)
     shown = {open_panel} | ({"status"} if case.is_closed else set())
     for name in PANELS:
         if name in shown:

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from consultations import queries
 from consultations.models import Case, CaseQuerySet, CaseStatusChange, SupportActivity
-from consultations.queries import HOME_ROWS, TIMELINE_ROWS, timeline
+from consultations.queries import HOME_ROWS
+from consultations.timelines import TIMELINE_ROWS, timeline
 from consultations.views.cases import PANELS
 from tests.consultations.factories import make_case, make_client, make_contact, vocabulary
 
@@ -118,6 +119,41 @@ def test_the_home_lists_the_first_quiet_crises_and_counts_them_all(client_as, co
     assert f"全{HOME_ROWS + 3}件のうち最初の{HOME_ROWS}件" in quiet
 
 
+def test_a_counselors_quiet_crises_are_hers_and_a_supervisors_the_teams(
+    client_as, counselor, other_counselor, supervisor
+):
+    """A counselor's quiet crises are numbered with her open cases (queries.my_open_cases); a
+    supervisor's are the team's, read apart. Both as the plain query gives them."""
+    now = timezone.now()
+    for owner, name in [(counselor, "わたしの"), (other_counselor, "同僚の"), (None, "未担当の")]:
+        for i in range(3):
+            case = make_case(make_client(f"{name}{i}"), assigned_to=owner, risk="crisis")
+            make_contact(case, at=now - dt.timedelta(days=5 + i))
+    make_case(make_client("危機でない"), assigned_to=counselor, risk="high")
+    closed = make_case(
+        make_client("終結"),
+        assigned_to=counselor,
+        risk="crisis",
+        status="closed",
+        closed_on=timezone.localdate(),
+    )
+    make_contact(closed, at=now - dt.timedelta(days=30))
+
+    def plain(cases: CaseQuerySet) -> list[int]:
+        quiet = queries.quiet_crises(cases, since=now - queries.QUIET_FOR)
+        return list(quiet.values_list("pk", flat=True)[:HOME_ROWS])
+
+    mine = client_as("counselor").get(reverse("consultations:home")).context["home"]
+    team = client_as("supervisor").get(reverse("consultations:home")).context["home"]
+
+    hers = Case.objects.visible_to(counselor).filter(assigned_to=counselor)
+    assert [c.client.nickname for c in mine.quiet_crises] == ["わたしの2", "わたしの1", "わたしの0"]
+    assert [c.pk for c in mine.quiet_crises] == plain(hers)
+    assert mine.counts["quiet_crises"] == 3
+    assert [c.pk for c in team.quiet_crises] == plain(Case.objects.visible_to(supervisor))
+    assert team.counts["quiet_crises"] == 9
+
+
 def test_the_case_page_shows_her_latest_entries_and_links_the_whole_story(client_as, counselor):
     case = make_case(make_client("ながい"), assigned_to=counselor)
     start = timezone.now() - dt.timedelta(days=400)
@@ -137,7 +173,7 @@ def test_the_case_page_shows_her_latest_entries_and_links_the_whole_story(client
 
 
 def test_the_latest_entries_are_the_head_of_the_whole_story(counselor):
-    """Each kind is read only as far back as the entries already read reach (queries.timeline):
+    """Each kind is read only as far back as the entries already read reach (timelines.timeline):
     the head must still be the whole story's, whatever the kinds and their order."""
     case = make_case(make_client("まざる"), assigned_to=counselor)
     start = timezone.now() - dt.timedelta(days=60)

@@ -31,9 +31,9 @@ def queries_for(client, url: str) -> int:
 
 
 def add_work(counselor, n: int) -> None:
-    """n cases of each kind the home page lists: overdue, due soon, open, untaken contacts (each
-    through a card of its own: the inbox says where she found it), and cases handed over to her
-    by a colleague."""
+    """n cases of each kind the home page lists: overdue, due soon, open, crisis gone quiet,
+    untaken contacts (each through a card of its own: the inbox says where she found it), and
+    cases handed over to her by a colleague."""
     today = timezone.localdate()
     now = timezone.now()
     colleague = User.objects.get_or_create(username="colleague", display_name="同僚")[0]
@@ -52,6 +52,8 @@ def add_work(counselor, n: int) -> None:
         ]:
             case = make_case(make_client(f"{label}{i}"), assigned_to=counselor, follow_up_due=due)
             make_contact(case, at=now - dt.timedelta(hours=i + 1))
+        quiet = make_case(make_client(f"危機{i}"), assigned_to=counselor, risk="crisis")
+        make_contact(quiet, at=now - dt.timedelta(days=4, hours=i))
         make_contact(
             make_case(make_client(f"未担当{i}")),
             at=now - dt.timedelta(hours=i + 1),
@@ -69,12 +71,12 @@ def add_work(counselor, n: int) -> None:
 # Pinned: sign-in checks (session, the user with her roles and devices) plus the page's own reads.
 @pytest.mark.parametrize(
     "url, expected",
-    # home: her open cases numbered and counted, then the rows its two lists show (the next
-    # ten overdue and due), the untaken contacts and the cards they came through, the cases
-    # handed over to her, her crisis cases gone quiet.
+    # home: her open cases numbered and counted (her crisis cases gone quiet too), then the rows
+    # its three lists show (the next ten overdue, due and quiet), the untaken contacts and the
+    # cards they came through, the cases handed over to her.
     # recent: the home's panel of the latest exchanges on her cases, read as it opens.
     [
-        (reverse("consultations:home"), 8),
+        (reverse("consultations:home"), 7),
         (reverse("consultations:recent"), 3),
         (reverse("consultations:case_list"), 4),
     ],
@@ -99,7 +101,9 @@ def test_the_supervisors_home_is_flat_as_the_team_grows(client_as, counselor, su
     add_work(counselor, 49)
     fifty = queries_for(client, reverse("consultations:home"))
 
-    assert one == fifty == 12  # a counselor's 8, the team's two lists, notices, caseloads
+    assert (
+        one == fifty == 12
+    )  # a counselor's 7, the team's quiet crises, the team's two lists, notices, caseloads
 
 
 def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
