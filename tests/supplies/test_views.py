@@ -273,6 +273,9 @@ class TestRound:
         assert html.index("東部") < html.index("釧路市立 春採小学校")
         assert "釧路市 こども育成課" not in html
         assert html.count('class="tick"') == 2
+        # Each stop's table has its head, drawn once for the sheet ({% capture %}).
+        head = '<thead><tr><th scope="col">品目</th><th scope="col" class="num">帳簿</th>'
+        assert html.count(head) == 2
         assert 'class="print-only blank"' in html
         assert "倉庫から積み込む数" in html
 
