@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
 from django.db.models import (
     Count,
     Exists,
@@ -17,7 +16,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
     Window,
 )
 from django.db.models.functions import Least, RowNumber
@@ -165,73 +163,47 @@ def inbox(user: User) -> list[Contact]:
 
 
 def my_open_cases(
-    user: User, visible: CaseQuerySet, today: dt.date, *, quiet_since: dt.datetime | None = None
-) -> tuple[dict[str, int], list[Case], list[Case], list[Case]]:
+    user: User, visible: CaseQuerySet, today: dt.date
+) -> tuple[dict[str, int], list[Case], list[Case]]:
     """Her open cases as the home shows them: how many there are (open, overdue, due within three
-    days), and the first HOME_ROWS of the overdue and of those due; given `quiet_since`, also her
-    crisis cases with no contact since then (`quiet_crises`), counted, the longest without one
-    first. Two queries, whatever her caseload.
+    days), and the first HOME_ROWS of the overdue and of those due. Two queries, whatever her
+    caseload.
 
     The two lists are one ordering (next follow-up first, none last): the overdue come first,
     then those due, then the rest. So one numbering of her open cases tells every row's place:
-    the overdue are places 1 to n_overdue and those due follow. The quiet crises are numbered
-    in a second order, the quiet first. The first query numbers and counts them and keeps the
-    places shown (and the first, which carries the counts when no list has any); the second
-    reads those rows as a case row shows them.
+    the overdue are places 1 to n_overdue and those due follow. The first query numbers and
+    counts them and keeps the places shown (and the first, which carries the counts when neither
+    list has any); the second reads those rows as a case row shows them.
     """
     overdue, due = CaseQuerySet.overdue_on(today), CaseQuerySet.due_on(today)
     next_first = [F("follow_up_due").asc(nulls_last=True), F("pk").desc()]
-    hers = visible.open().filter(assigned_to=user)
-    shown = (
-        Q(place=1)
-        | Q(place__lte=Least(F("n_overdue"), HOME_ROWS))
-        | Q(place__gt=F("n_overdue"), place__lte=F("n_overdue") + Least(F("n_due"), HOME_ROWS))
+    places = (
+        visible.open()
+        .filter(assigned_to=user)
+        .annotate(
+            place=Window(RowNumber(), order_by=next_first),
+            n_open=Window(Count("pk")),
+            n_overdue=Window(Count("pk", filter=overdue)),
+            n_due=Window(Count("pk", filter=due)),
+        )
+        .filter(
+            Q(place=1)
+            | Q(place__lte=Least(F("n_overdue"), HOME_ROWS))
+            | Q(
+                place__gt=F("n_overdue"),
+                place__lte=F("n_overdue") + Least(F("n_due"), HOME_ROWS),
+            )
+        )
+        .order_by()
+        .values_list("pk", "place", "n_open", "n_overdue", "n_due")
     )
-    numbers = {
-        "place": Window(RowNumber(), order_by=next_first),
-        "n_open": Window(Count("pk")),
-        "n_overdue": Window(Count("pk", filter=overdue)),
-        "n_due": Window(Count("pk", filter=due)),
-    }
-    if quiet_since is not None:
-        # The last contact is looked up for her crisis cases only (CASE stops at the first test).
-        last = Contact.objects.filter(case=OuterRef("pk")).order_by("-occurred_at")
-        crisis = Q(risk=Case.Risk.CRISIS)
-        hers = hers.annotate(
-            crisis_last=models.Case(
-                models.When(crisis, then=Subquery(last.values("occurred_at")[:1]))
-            )
-        ).annotate(
-            is_quiet=models.Case(
-                models.When(
-                    crisis & (Q(crisis_last__lt=quiet_since) | Q(crisis_last__isnull=True)),
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=models.BooleanField(),
-            )
-        )
-        numbers["quiet_place"] = Window(
-            RowNumber(),
-            order_by=[F("is_quiet").desc(), F("crisis_last").asc(nulls_first=True), F("pk").desc()],
-        )
-        numbers["n_quiet"] = Window(Count("pk", filter=Q(is_quiet=True)))
-        shown |= Q(quiet_place__lte=Least(F("n_quiet"), HOME_ROWS))
-    kept = list(hers.annotate(**numbers).filter(shown).order_by().values("pk", *numbers))
-    place = {row["pk"]: row["place"] for row in kept}
-    quiet_place = {row["pk"]: row.get("quiet_place", 0) for row in kept}
-    counts = dict.fromkeys(["open", "overdue", "due", "quiet_crises"], 0)
+    kept = list(places)
+    place = {pk: n for pk, n, *_ in kept}
+    counts = dict.fromkeys(["open", "overdue", "due"], 0)
     if kept:
-        first = kept[0]
-        counts = {
-            "open": first["n_open"],
-            "overdue": first["n_overdue"],
-            "due": first["n_due"],
-            "quiet_crises": first.get("n_quiet", 0),
-        }
+        counts = dict(zip(counts, kept[0][2:], strict=True))
     rows = sorted(case_rows(visible.filter(pk__in=place)), key=lambda case: place[case.pk])
     first_due = counts["overdue"] + 1
-    quiet_shown = min(counts["quiet_crises"], HOME_ROWS)
     return (
         counts,
         [case for case in rows if place[case.pk] <= min(counts["overdue"], HOME_ROWS)],
@@ -240,10 +212,6 @@ def my_open_cases(
             for case in rows
             if first_due <= place[case.pk] < first_due + min(counts["due"], HOME_ROWS)
         ],
-        sorted(
-            (case for case in rows if 0 < quiet_place[case.pk] <= quiet_shown),
-            key=lambda case: quiet_place[case.pk],
-        ),
     )
 
 
@@ -255,13 +223,7 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
     (`recent_exchanges`)."""
     today = today or timezone.localdate()
     visible = Case.objects.visible_to(user)
-    supervisor = user.has_role(Role.SUPERVISOR)
-    # Crisis cases gone quiet: a counselor's own are numbered with her open cases; a
-    # supervisor's are the team's, read apart below.
-    quiet_since = timezone.now() - QUIET_FOR
-    counts, overdue, due, quiet = my_open_cases(
-        user, visible, today, quiet_since=None if supervisor else quiet_since
-    )
+    counts, overdue, due = my_open_cases(user, visible, today)
     handed_over = (
         CaseAssignment.objects.visible_to(user)
         .filter(to_user=user, changed_at__gte=timezone.now() - HANDED_OVER_WITHIN)
@@ -278,9 +240,11 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
     team_at_risk: list[Case] = []
     notices: list[Notice] = []
     loads: list[dict[str, object]] = []
-    if supervisor:
+    crises = visible.filter(assigned_to=user)  # crisis cases gone quiet: hers, or the team's
+    if user.has_role(Role.SUPERVISOR):
         notices = list(Notice.objects.unseen()[:20])
         loads = caseloads(visible, today=today)
+        crises = visible
         # A supervisor watches the whole team: what is late and who is at risk, whoever's case.
         others = visible.exclude(assigned_to=user)
         team_overdue = list(case_rows(others.overdue(today)).order_by("follow_up_due")[:20])
@@ -289,14 +253,13 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
                 "-risk", "-updated_at"
             )[:20]
         )
-        # The team's first crises gone quiet and, in the same query, how many there are: a
-        # window count, since the filter works out every crisis case's last contact anyway.
-        quiet = list(
-            quiet_crises(visible, since=quiet_since).annotate(in_all=Window(Count("pk")))[
-                :HOME_ROWS
-            ]
-        )
-        counts["quiet_crises"] = quiet[0].in_all if quiet else 0  # type: ignore[attr-defined]
+    # The first crises gone quiet and, in the same query, how many there are: a window count,
+    # since the filter works out every crisis case's last contact anyway.
+    quiet_since = timezone.now() - QUIET_FOR
+    quiet = list(
+        quiet_crises(crises, since=quiet_since).annotate(in_all=Window(Count("pk")))[:HOME_ROWS]
+    )
+    counts["quiet_crises"] = quiet[0].in_all if quiet else 0
     return Home(
         overdue=overdue,
         due=due,

@@ -71,12 +71,12 @@ def add_work(counselor, n: int) -> None:
 # Pinned: sign-in checks (session, the user with her roles and devices) plus the page's own reads.
 @pytest.mark.parametrize(
     "url, expected",
-    # home: her open cases numbered and counted (her crisis cases gone quiet too), then the rows
-    # its three lists show (the next ten overdue, due and quiet), the untaken contacts and the
-    # cards they came through, the cases handed over to her.
+    # home: her open cases numbered and counted, then the rows its two lists show (the next
+    # ten overdue and due), the untaken contacts and the cards they came through, the cases
+    # handed over to her, her crisis cases gone quiet.
     # recent: the home's panel of the latest exchanges on her cases, read as it opens.
     [
-        (reverse("consultations:home"), 7),
+        (reverse("consultations:home"), 8),
         (reverse("consultations:recent"), 3),
         (reverse("consultations:case_list"), 4),
     ],
@@ -101,9 +101,7 @@ def test_the_supervisors_home_is_flat_as_the_team_grows(client_as, counselor, su
     add_work(counselor, 49)
     fifty = queries_for(client, reverse("consultations:home"))
 
-    assert (
-        one == fifty == 12
-    )  # a counselor's 7, the team's quiet crises, the team's two lists, notices, caseloads
+    assert one == fifty == 12  # a counselor's 8, the team's two lists, notices, caseloads
 
 
 def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
