@@ -29,6 +29,19 @@ def test_the_value_chosen_is_found_among_the_options_in_one_query(db):
     assert len(captured) == 1
 
 
+def test_a_required_choice_without_an_empty_option_reads_its_list_once(db):
+    class Required(forms.Form):
+        channel = ShortModelChoiceField(queryset=Channel.objects.all(), empty_label=None)
+
+    with CaptureQueriesContext(connection) as captured:
+        form = Required()
+        html = str(form["channel"])
+        assert bool(form.fields["channel"].choices)  # from the rows read, no query of its own
+
+    assert html.count("<option") == Channel.objects.count()
+    assert len(captured) == 1
+
+
 @pytest.mark.parametrize("sent", ["999999", "abc", "1.5"])
 def test_a_value_not_among_the_options_is_refused_in_japanese(db, sent):
     form = ChannelForm({"channel": sent})
