@@ -57,11 +57,12 @@ class Scale:
         return self.today - dt.timedelta(days=365 * year_index + self.rng.randrange(365))
 
     def moment(self, day: dt.date) -> dt.datetime:
-        """A plausible time on `day`, between 8:00 and 23:00 Japan time."""
+        """A plausible time on `day`, between 8:00 and 23:00 Japan time; today, not later than
+        now (a contact of 22:58 seeded at 5:00 would show on the home as the latest)."""
         local = dt.datetime.combine(
             day, dt.time(8 + self.rng.randrange(15), self.rng.randrange(60))
         )
-        return timezone.make_aware(local)
+        return min(timezone.make_aware(local), timezone.now())
 
 
 Seeder = Callable[[Scale], str]

@@ -1,21 +1,29 @@
 """`manage.py seed_scale`: a year of synthetic records in bulk, written as the app would write
 them (encrypted fields, handle hashes, a ledger never below zero)."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from consultations.models import Case, Client, Contact, SupportActivity
 from ibasho.models import Attendance, Session
 from kokona import scale
 from kokona.crypto import keyed_hash
+from kokona.fiscal import JST
 from reports.models import SurveyResponse
 from supplies.models import Site, StockMovement
 
 
 @pytest.mark.django_db
 def test_one_year_has_the_volumes_of_a_year_written_as_the_app_writes(capsys):
-    call_command("seed_scale", years=1)
+    # Seeded at 6:00 in Japan: today's contacts, drawn between 8:00 and 23:00, would be later.
+    with time_machine.travel(dt.datetime(2026, 12, 2, 6, 0, tzinfo=JST), tick=True):
+        call_command("seed_scale", years=1)
+        seeded_at = timezone.now()
 
     assert Client.objects.unscoped().count() == Case.objects.unscoped().count() == 2000
     assert Contact.objects.unscoped().count() >= scale.CONTACTS_PER_YEAR
@@ -34,6 +42,8 @@ def test_one_year_has_the_volumes_of_a_year_written_as_the_app_writes(capsys):
     # One case tells a long story: the case page the benchmark opens.
     longest = max(Case.objects.unscoped(), key=lambda case: case.contacts.unscoped().count())
     assert longest.contacts.unscoped().count() > 100
+    # Nothing has happened yet that is later than the moment it was seeded.
+    assert not Contact.objects.unscoped().filter(occurred_at__gt=seeded_at).exists()
     # Seeding again adds nothing.
     call_command("seed_scale", years=1)
     assert "Already seeded" in capsys.readouterr().out
