@@ -181,7 +181,8 @@ def suggestion(item: Item, stock: int, handed_out: int, observed_days: int) -> i
 
 def restock_round(today: dt.date | None = None, *, not_visited_for: int | None = None) -> Round:
     """The sites that need a visit, grouped by area in the areas' order, each item with its
-    stock and the suggested delivery. Four queries whatever the number of sites."""
+    stock and the suggested delivery. Four queries whatever the number of sites: the sites, the
+    items, their stock and the store's, and what they handed out lately."""
     today = today or timezone.localdate()
     due = Q(needs_restock=True)
     if not_visited_for:
@@ -196,7 +197,8 @@ def restock_round(today: dt.date | None = None, *, not_visited_for: int | None =
     items = [item for item in all_items() if item.is_active]
     window_start = today - dt.timedelta(days=WINDOW_DAYS)
     at_sites = StockMovement.objects.filter(site_id__in=ids)
-    stock = StockBalance.objects.filter(site_id__in=ids).of()
+    # The sites' stock and the store's (the location without a site), in one read.
+    stock = StockBalance.objects.filter(Q(site_id__in=ids) | Q(site__isnull=True)).of()
     handed: dict[tuple[int, int], int] = defaultdict(int)
     for site_id, item_id, quantity in (
         at_sites.handouts()
@@ -204,7 +206,6 @@ def restock_round(today: dt.date | None = None, *, not_visited_for: int | None =
         .values_list("site_id", "item_id", "quantity")
     ):
         handed[(site_id, item_id)] -= quantity
-    in_store = StockBalance.objects.at(None).by_item()
 
     areas: dict[int | None, RoundArea] = {}
     totals: dict[int, int] = defaultdict(int)
@@ -220,5 +221,5 @@ def restock_round(today: dt.date | None = None, *, not_visited_for: int | None =
         area_name = str(site.area) if site.area else _("No area set")
         group = areas.setdefault(site.area_id, RoundArea(area_name))
         group.stops.append(RoundStop(site, lines))
-    load = [Load(item, totals[item.pk], in_store.get(item.pk, 0)) for item in items]
+    load = [Load(item, totals[item.pk], stock.get((item.pk, None), 0)) for item in items]
     return Round(areas=list(areas.values()), load=load, stops=len(sites))

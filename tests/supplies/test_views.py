@@ -279,6 +279,22 @@ class TestRound:
         assert 'class="print-only blank"' in html
         assert "倉庫から積み込む数" in html
 
+    def test_the_round_loads_from_the_stores_stock_not_the_sites(self, site_manager):
+        """The sites' stock and the store's are read together (one query): each stays its own."""
+        site = make_site("釧路市立 春採小学校", restock_threshold=5)
+        stock_store(site_manager, 30)
+        deliver(site, site_manager, 4)  # the store keeps 26; the site holds 4, below 5
+        stock_store(site_manager, 7, code="liner")
+
+        round_ = queries.restock_round()
+
+        [stop] = [stop for area in round_.areas for stop in area.stops]
+        lines = {line.item.code: line for line in stop.lines}
+        assert lines["napkin_day"].stock == 4 and lines["liner"].stock == 0
+        load = {entry.item.code: entry for entry in round_.load}
+        assert load["napkin_day"].in_store == 26 and load["liner"].in_store == 7
+        assert load["napkin_night"].in_store == 0 and load["napkin_night"].short
+
     def test_sites_not_visited_for_long_can_join_the_round(self, client_as, site_manager):
         quiet = make_site("音別町行政センター", restock_threshold=1)
         stock_store(site_manager, 10)
