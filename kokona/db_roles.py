@@ -11,7 +11,8 @@ So the protection is privileges, with the triggers behind them:
 - The app's role (DATABASE_URL) logs in, is no superuser, may create no role or database and owns
   nothing, so it can alter no table and no trigger. `grant_app_role()` gives it exactly what it
   needs: read and write the live tables; read and append to audit and history tables
-  (`append_only_models()`), never update, delete or truncate them.
+  (`append_only_models()`), never update, delete or truncate them; read the running totals only
+  a trigger keeps (`trigger_written_tables()`), never write them.
 - DATABASE_URL alone makes one role do both (a single-role install): it works, without this
   protection, and `migrate` says so.
 """
@@ -162,6 +163,26 @@ def is_append_only(model: type[models.Model]) -> bool:
     )
 
 
+def trigger_written_tables() -> dict[str, list[str]]:
+    """Tables only a trigger writes (a running total), each with its triggers' functions.
+
+    A model says so with `written_by = [(writer model's label, trigger name), ...]`: the app's
+    role may read it, never write it; the trigger's function runs as its owner (SECURITY DEFINER)
+    to keep it. Found in the model registry, so that `kokona/` imports no app.
+    """
+    found: dict[str, list[str]] = {}
+    for model in apps.get_models():
+        writers = getattr(model, "written_by", None)
+        if not writers:
+            continue
+        functions = found.setdefault(model._meta.db_table, [])
+        for label, name in writers:
+            writer = apps.get_model(label)
+            [trigger] = [t for m, t in pgtrigger.registered() if m is writer and t.name == name]
+            functions.append(trigger.get_pgid(writer))  # type: ignore[arg-type]  # takes the class
+    return found
+
+
 def append_only_models() -> list[type[models.Model]]:
     """Every audit and history model, found in the model registry (concrete models only)."""
     return sorted(
@@ -184,6 +205,7 @@ class Grants:
     role: str
     single_role: bool = False
     append_only_tables: list[str] = field(default_factory=list)
+    trigger_written_tables: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -254,7 +276,28 @@ def grant_app_role(using: str = DEFAULT_DB_ALIAS) -> Grants:
             "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {table} FROM {role}",
             table=MigrationRecorder.Migration._meta.db_table,
         )
-    return Grants(role=role, append_only_tables=append_only, warnings=warnings)
+        trigger_written = {
+            table: functions
+            for table, functions in trigger_written_tables().items()
+            if table in existing
+        }
+        for table, functions in trigger_written.items():
+            run("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {table} FROM {role}", table=table)
+            for function in functions:
+                # Again after every migration: pgtrigger's CREATE OR REPLACE makes it an
+                # invoker's function again, which could not write the balances for the app.
+                run(
+                    "ALTER FUNCTION {schema}.{function}() SECURITY DEFINER"
+                    " SET search_path = {schema}, pg_temp",
+                    schema=schema,
+                    function=function,
+                )
+    return Grants(
+        role=role,
+        append_only_tables=append_only,
+        trigger_written_tables=sorted(trigger_written),
+        warnings=warnings,
+    )
 
 
 def _warnings(cursor: CursorWrapper, *, role: str, superuser: bool, schema: str) -> list[str]:

@@ -17,7 +17,9 @@ Two guards live in the database itself, whatever code writes:
 `StockBalance` is that sum kept per (item, location) by the trigger, in the transaction of the row
 itself: what the pages read (a site's stock, the restock round), so that ten years of weekly rows
 cost what one year's do. The rows cannot change once written, so the two cannot drift apart; a
-test compares them after every kind of movement.
+test compares them after every kind of movement. Nor can the app's database role write a balance
+itself: it may only read them, and the trigger's function runs as the tables' owner
+(`StockBalance.written_by`, kokona.db_roles).
 """
 
 import datetime as dt
@@ -272,7 +274,7 @@ class StockBalanceQuerySet(models.QuerySet["StockBalance"]):
 
 class StockBalance(models.Model):
     """在庫: the sum of the ledger at one (item, location), written by `stock_never_negative`
-    alone (never by the app), one row a location with a movement."""
+    alone (the app's database role may only read it), one row a location with a movement."""
 
     item = models.ForeignKey(
         Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
@@ -288,6 +290,8 @@ class StockBalance(models.Model):
     quantity = models.IntegerField(_("stock"))
 
     objects = StockBalanceQuerySet.as_manager()
+    # The app's database role may read the balances, never write them (kokona.db_roles).
+    written_by = [("supplies.StockMovement", "stock_never_negative")]
 
     class Meta:
         verbose_name = _("stock balance")

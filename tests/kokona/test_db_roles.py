@@ -326,6 +326,24 @@ def test_migrate_runs_as_the_owner_and_puts_the_grants_right_again(reference_dat
 
 
 @pytest.mark.django_db(transaction=True)
+def test_migrate_puts_back_what_lets_a_trigger_alone_keep_the_stock_balances(reference_data):
+    [(function,)] = query(
+        "SELECT proname FROM pg_proc WHERE proname LIKE 'pgtrigger_stock_never_negative_%'"
+    )
+    # As `pgtrigger install` leaves them: an invoker's function, and a grant too many.
+    with as_owner(), connection.cursor() as cursor:
+        cursor.execute(f"ALTER FUNCTION {function}() SECURITY INVOKER RESET ALL")
+        cursor.execute(f'GRANT ALL ON supplies_stockbalance TO "{app_role()}"')
+
+    call_command("migrate", verbosity=0)
+
+    assert privileges_on("supplies_stockbalance") == {"SELECT"}
+    assert query("SELECT prosecdef, proconfig FROM pg_proc WHERE proname = %s", [function]) == [
+        (True, ["search_path=public, pg_temp"])
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_owner_still_meets_the_append_only_triggers(reference_data):
     event = audit.record(audit.Action.FAILED_LOGIN, by=None, username="sakura")
 

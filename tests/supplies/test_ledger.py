@@ -291,3 +291,42 @@ def test_the_trigger_takes_the_lock_the_services_take(site, site_manager):
             held = {key for (key,) in cursor.fetchall()}
 
     assert lock_key(item().pk, None) in held
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE supplies_stockbalance SET quantity = quantity + 100",
+        "DELETE FROM supplies_stockbalance",
+        "INSERT INTO supplies_stockbalance (item_id, site_id, quantity)"
+        " SELECT id, NULL, 1000 FROM supplies_item",
+        "TRUNCATE supplies_stockbalance",
+    ],
+)
+def test_the_app_role_reads_the_balances_but_only_the_trigger_writes_them(
+    site, site_manager, statement
+):
+    stock_store(site_manager, 40)
+    deliver(site, site_manager, 15)  # the trigger still keeps them, as the tables' owner
+
+    with (
+        pytest.raises(DatabaseError, match="permission denied"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
+
+    assert StockBalance.objects.of() == {(item().pk, None): 25, (item().pk, site.pk): 15}
+
+
+def test_the_balances_trigger_runs_as_its_owner_with_a_fixed_search_path(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.prosecdef, p.proconfig, pg_get_userbyid(p.proowner) = current_user"
+            " FROM pg_proc p WHERE p.proname LIKE 'pgtrigger_stock_never_negative_%'"
+        )
+        [(definer, config, owned_by_app)] = cursor.fetchall()
+
+    assert definer is True
+    assert config == ["search_path=public, pg_temp"]
+    assert owned_by_app is False
