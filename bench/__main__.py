@@ -13,8 +13,9 @@
    machine hits every page alike), after `--warmup` rounds that are not counted.
 4. Prints and writes `bench/out/latest.json` and `bench/out/latest.md`: p50 and p95 in ms,
    requests per second (one client, sequential), SQL statements per request, and p95 as a
-   multiple of the login page's p95 in the same run; then a worker's resident memory after the
-   run and the database's size on disk.
+   multiple of the login page's p95 in the same run; beside them the worker's CPU time a request
+   (median) and its multiple of the login page's; then a worker's resident memory after the run
+   and the database's size on disk.
 """
 
 import argparse
@@ -153,7 +154,7 @@ def _serve(port: int) -> subprocess.Popen[bytes]:
     )
     for _ in range(600):
         try:
-            status, _body, _queries = _request(port, "GET", "/healthz", {})
+            status, *_rest = _request(port, "GET", "/healthz", {})
             if status == 200:
                 return server
         except OSError:
@@ -167,14 +168,19 @@ def _serve(port: int) -> subprocess.Popen[bytes]:
 
 def _request(
     port: int, method: str, path: str, headers: dict[str, str], body: str | None = None
-) -> tuple[int, bytes, int]:
+) -> tuple[int, bytes, int, float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
         # TLS ends at the proxy in production; the proxy says so, and Django trusts it.
         conn.request(method, path, body=body, headers={"X-Forwarded-Proto": "https", **headers})
         response = conn.getresponse()
         content = response.read()
-        return response.status, content, int(response.getheader("X-Bench-Queries") or -1)
+        return (
+            response.status,
+            content,
+            int(response.getheader("X-Bench-Queries") or -1),
+            float(response.getheader("X-Bench-CPU") or "nan"),
+        )
     finally:
         conn.close()
 
@@ -183,6 +189,7 @@ def _measure(port, measured, cookies, found, repeat, warmup):  # type: ignore[no
     from django.conf import settings
 
     timings: dict[str, list[float]] = {page.name: [] for page, _path in measured}
+    cpu: dict[str, list[float]] = {page.name: [] for page, _path in measured}
     queries: dict[str, int] = {}
     for round_number in range(warmup + repeat):
         for page, path in measured:
@@ -198,14 +205,16 @@ def _measure(port, measured, cookies, found, repeat, warmup):  # type: ignore[no
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
                 headers["Origin"] = f"https://127.0.0.1:{port}"
             start = time.perf_counter()
-            status, content, count = _request(port, page.method, path, headers, body)
+            status, content, count, cpu_ms = _request(port, page.method, path, headers, body)
             elapsed = (time.perf_counter() - start) * 1000
             if status != page.status:
                 sys.exit(f"{page.name}: {status} from {page.method} {path}\n{content[:2000]!r}")
             if round_number >= warmup:
                 timings[page.name].append(elapsed)
+                cpu[page.name].append(cpu_ms)
                 queries[page.name] = max(queries.get(page.name, 0), count)
     login_p95 = _p95(timings["login"])
+    login_cpu = statistics.median(cpu["login"])
     results = []
     for page, _path in measured:
         values = timings[page.name]
@@ -217,6 +226,10 @@ def _measure(port, measured, cookies, found, repeat, warmup):  # type: ignore[no
             "rps": round(1000 / statistics.mean(values), 1),
             "queries": queries[page.name],
             "ratio_p95": round(p95 / login_p95, 2),
+            # The worker's CPU time (bench.wsgi), median, and over the login page's: steadier
+            # than the milliseconds on a shared machine, for comparing two versions.
+            "cpu_ms": round(statistics.median(cpu[page.name]), 1),
+            "ratio_cpu": round(statistics.median(cpu[page.name]) / login_cpu, 2),
         }
         results.append((row, page.goal))
     return results
@@ -260,14 +273,15 @@ def _machine() -> str:
 
 def _report(results, skipped, rss, size, load_before, seconds, args) -> str:  # type: ignore[no-untyped-def]
     lines = [
-        "| page | p50 ms | p95 ms | rps | queries | p95 ÷ login | goal |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| page | p50 ms | p95 ms | rps | queries | p95 ÷ login | goal | CPU ms | CPU ÷ login |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row, goal in results:
         ok = "✓" if row["ratio_p95"] <= goal or row["name"] == "login" else "✗"
         lines.append(
             f"| {row['name']} | {row['p50_ms']} | {row['p95_ms']} | {row['rps']} "
-            f"| {row['queries']} | {row['ratio_p95']}× | ≤ {goal:g}× {ok} |"
+            f"| {row['queries']} | {row['ratio_p95']}× | ≤ {goal:g}× {ok} "
+            f"| {row['cpu_ms']} | {row['ratio_cpu']}× |"
         )
     load_after = os.getloadavg()
     lines += [
