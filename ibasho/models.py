@@ -192,6 +192,23 @@ class Status(models.TextChoices):
     ABSENT = "absent", _("Did not come")
     CANCELLED = "cancelled", _("Booking cancelled")
 
+    @property
+    def tone(self) -> str:
+        """How its tag is coloured (`tag--<tone>`): who came, who is expected, then the rest."""
+        return {Status.ATTENDED: "success", Status.BOOKED: "key"}.get(self, "muted")
+
+    @property
+    def next(self) -> list["Status"]:
+        """What the session's list offers to mark her as from here: she came (unless marked so),
+        did not come (a booking, or a mistaken 「来た」), or the booking is cancelled."""
+        S = Status
+        return {
+            S.BOOKED: [S.ATTENDED, S.ABSENT, S.CANCELLED],
+            S.ATTENDED: [S.ABSENT],
+            S.ABSENT: [S.ATTENDED],
+            S.CANCELLED: [S.ATTENDED],
+        }[self]
+
 
 # Who holds a place: a booking, or someone who came.
 HOLDS_A_PLACE = [Status.BOOKED, Status.ATTENDED]
@@ -267,3 +284,11 @@ class Attendance(Provenance):
     @property
     def holds_a_place(self) -> bool:
         return self.status in HOLDS_A_PLACE
+
+    @property
+    def status_tone(self) -> str:
+        return Status(self.status).tone
+
+    @property
+    def next_statuses(self) -> list[Status]:
+        return Status(self.status).next

@@ -2,6 +2,7 @@
 woman takes recorded on her case."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -261,3 +262,29 @@ def test_a_refused_plus_says_why_where_the_buttons_are(client_as):
     assert "定員に達しています" in fragment.content.decode()
     session.refresh_from_db()
     assert session.anonymous_count == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "tone", "marks"),
+    [
+        ("booked", "key", ["attended", "absent", "cancelled"]),
+        ("attended", "success", ["absent"]),
+        ("absent", "muted", ["attended"]),
+        ("cancelled", "muted", ["attended"]),
+    ],
+)
+def test_each_row_of_the_session_offers_what_she_can_be_marked_as_next(
+    client_as, women, status, tone, marks
+):
+    session = make_session()
+    row = attend(session, women[0], status=status)
+
+    page = client_as("counselor").get(reverse("ibasho:session_detail", args=[session.pk]))
+
+    html = page.content.decode()
+    start = html.index(f'action="{reverse("ibasho:attendance_change", args=[row.pk])}"')
+    form = html[start : html.index("</form>", start)]
+    offered = re.findall(r'name="status" value="(\w+)"', form)
+    assert offered == marks
+    tag = html[html.rindex("<li", 0, start) : start]
+    assert f"tag--{tone}" in tag
