@@ -290,5 +290,5 @@ class Attendance(Provenance):
         return Status(self.status).tone
 
     @property
-    def next_statuses(self) -> list[Status]:
+    def next_statuses(self) -> list[str]:
         return Status(self.status).next
