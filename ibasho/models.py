@@ -7,6 +7,7 @@ give no name are a head count on the session (`anonymous_count`), never a record
 """
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pghistory
 from django.conf import settings
@@ -290,5 +291,5 @@ class Attendance(Provenance):
         return Status(self.status).tone
 
     @property
-    def next_statuses(self) -> list[str]:
+    def next_statuses(self) -> Sequence[str]:
         return Status(self.status).next
