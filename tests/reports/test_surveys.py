@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from consultations.models import ReachSettings
 from kokona.models import AuditEvent
 from reports.models import SurveyResponse, SurveySource
 from reports.views.surveys import PER_ADDRESS_PER_HOUR, program_token
@@ -219,3 +220,18 @@ def test_the_qr_code_is_an_svg_of_the_public_address(client_as):
     assert response.content.startswith(b"<svg")
     page = client_as("supervisor").get(reverse("reports:survey_codes")).content.decode()
     assert public_url("salon") in page
+
+
+def test_the_public_pages_carry_the_quick_exit_to_the_address_the_npo_set(db):
+    ReachSettings.objects.create(exit_url="https://weather.example.jp/kushiro")
+    client = browser()
+    token = visit(client)
+    data = {"satisfaction": "5", "token": token, "csrfmiddlewaretoken": csrf_of(client)}
+    thanks = client.post(public_url(), data, follow=True)
+
+    for page in (client.get(public_url()), thanks):
+        html = page.content.decode()
+        assert re.search(
+            r'<a class="quick-exit" href="https://weather.example.jp/kushiro" data-quick-exit', html
+        )
+        assert '<body class="public">' in html  # the layout women see, not the staff's
