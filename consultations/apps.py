@@ -11,13 +11,15 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app adds to kokona's registries: its place in the menu and the home of NPO
-        # staff, its KPIs (registered as the module loads), its demo data and its import. The
+        # staff, its KPIs (registered as the module loads), its demo data, its import and the
+        # public pages' quick-exit address. The
         # modules read models, so they load now that the models have.
         from consultations import demo, indicators  # noqa: F401
         from consultations import scale as scale_seed
         from consultations.importer import ConsultationsImporter
+        from consultations.models import ReachSettings
         from kokona import demo as demos
-        from kokona import importers, scale
+        from kokona import importers, public, scale
 
         navigation.register(
             _("Consultations"), "consultations:home", roles=NPO_STAFF, order=10, home_of=NPO_STAFF
@@ -31,3 +33,5 @@ class ConsultationsConfig(AppConfig):
         demos.register(demo.seed, order=10)
         scale.register(scale_seed.seed, order=10)
         importers.register(ConsultationsImporter())
+        # Where 「すぐに閉じる」 leaves for, on every public page (the survey's too).
+        public.register_exit_url(lambda: ReachSettings.current().exit_url)

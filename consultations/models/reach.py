@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kokona import public
+
 DEFAULT_EMERGENCY_NUMBERS = """\
 警察（緊急のとき）| 110
 DV相談ナビ | #8008
@@ -66,7 +68,7 @@ class ReachSettings(models.Model):
     )
     exit_url = models.URLField(
         _("quick-exit address"),
-        default="https://www.google.co.jp/search?q=%E5%A4%A9%E6%B0%97",
+        default=public.DEFAULT_EXIT_URL,
         help_text=_("Where 「すぐに閉じる」 leaves for: a neutral page, such as the weather."),
     )
     updated_at = models.DateTimeField(auto_now=True)

@@ -22,8 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from consultations.models import ReachSettings
-from kokona import audit, request_context
+from kokona import audit, public, request_context
 from kokona.crypto import keyed_hash
 from kokona.decorators import role_required
 from kokona.http import AuthenticatedHttpRequest, page_of
@@ -175,7 +174,9 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
             if not isinstance(visit, dict) or visit.get("p") != program.code:
                 form.add_error(None, _("This form has expired. Please open the page again."))
             elif _too_many(request):
-                return render(request, "reports/public_survey_busy.html", _public(), status=429)
+                return render(
+                    request, "reports/public_survey_busy.html", public.page_context(), status=429
+                )
             else:
                 try:
                     with transaction.atomic():
@@ -198,16 +199,12 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
                 )
             }
         )
-    return render(request, "reports/public_survey.html", _public(form=form, program=program))
+    return render(
+        request, "reports/public_survey.html", public.page_context(form=form, program=program)
+    )
 
 
 @require_GET
 def public_thanks(request: HttpRequest, token: str) -> HttpResponse:
     program = _program_for(token)
-    return render(request, "reports/public_thanks.html", _public(program=program))
-
-
-def _public(**context: object) -> dict[str, object]:
-    """A public page is drawn as the other pages women see (reach/base.html): with 「すぐに閉じる」,
-    which leaves for the neutral address the NPO set (a woman may answer at home)."""
-    return {"reach": ReachSettings.current(), **context}
+    return render(request, "reports/public_thanks.html", public.page_context(program=program))
