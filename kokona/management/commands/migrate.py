@@ -42,8 +42,8 @@ class Command(migrate.Command):
             return
         self.stdout.write(
             f"Granted {grants.role} what the app needs; on {len(grants.append_only_tables)} "
-            "audit and history tables, only reading and appending; on "
-            f"{len(grants.trigger_written_tables)} tables kept by a trigger, only reading."
+            "audit and history tables, only reading and appending; on what a trigger keeps "
+            f"({', '.join(grants.trigger_written_tables)}), only reading."
         )
         for warning in grants.warnings:
             self.stdout.write(self.style.WARNING(warning))
