@@ -37,7 +37,9 @@ def unique_consultees(fiscal_year: int) -> int:
     return counts["women"] + counts["anonymous"]
 
 
-@register("consultations_total", _("Total consultations"), unit=_("cases"), order=30)
+@register(
+    "consultations_total", _("Total consultations"), unit=pgettext_lazy("unit", "cases"), order=30
+)
 def consultations_total(fiscal_year: int) -> int:
     return Contact.objects.unscoped().in_period(*fiscal_year_span(fiscal_year)).count()
 

@@ -36,7 +36,9 @@ def _came(fiscal_year: int):  # type: ignore[no-untyped-def]
     return Attendance.objects.unscoped().attended().filter(session__in=_held(fiscal_year))
 
 
-@register("ibasho_sessions", _("Drop-in sessions held"), unit=_("sessions"), order=60)
+@register(
+    "ibasho_sessions", _("Drop-in sessions held"), unit=pgettext_lazy("unit", "sessions"), order=60
+)
 def ibasho_sessions(fiscal_year: int) -> int:
     return _held(fiscal_year).count()
 

@@ -2,8 +2,12 @@
 
 An app registers in its `indicators.py`, which its AppConfig imports in `ready()`:
 
-    @register("consultations_total", _("Total consultations"), unit=_("cases"), order=30)
+    @register("consultations_total", _("Total consultations"),
+              unit=pgettext_lazy("unit", "cases"), order=30)
     def consultations_total(fiscal_year: int) -> int: ...
+
+A unit takes the context "unit": 「件」 is what "cases" means after a number, and the admin calls
+the model's "cases" 「ケース」.
 
 `reports` puts each indicator beside its target for a year (reports.kpis); it reads the other apps
 only through this registry.

@@ -26,7 +26,9 @@ from supplies.models import Item, Site, SiteCategory, StockMovement
 from supplies.models.ledger import StockMovementQuerySet
 
 
-@register("distribution_sites", _("Sanitary product sites"), unit=_("sites"), order=10)
+@register(
+    "distribution_sites", _("Sanitary product sites"), unit=pgettext_lazy("unit", "sites"), order=10
+)
 def distribution_sites(fiscal_year: int) -> int:
     """Sites active at any time during the year: started by its last day, not ended before its
     first."""

@@ -6,9 +6,12 @@ import re
 
 from django.urls import reverse
 
-from kokona import audit
+from consultations.models import Case
+from ibasho.models import Session
+from kokona import audit, indicators
 from kokona.models import AuditEvent
 from kokona.roles import Role
+from supplies.models import Site
 from tests.conftest import https_client, make_user, sign_in
 from tests.consultations.factories import make_case, make_client
 
@@ -77,3 +80,24 @@ def test_the_audit_trail_names_record_types_in_japanese(client_as, counselor):
     assert "consultations.case" not in re.sub(r'="[^"]*"', "", page)
     assert "ケース" in page
     assert "日時で絞り込む" in page or "Filter by" not in page
+
+
+def test_the_admin_names_sites_cases_and_sessions_not_their_units(client_as):
+    # The dashboard counts them in 「か所」「件」「回」; the admin and Django's messages name the
+    # records themselves.
+    page = _page(client_as("supervisor"), reverse("admin:index"))
+    names = set(re.findall(r'<th scope="row" id="[^"]+">\s*<a href="[^"]+"[^>]*>([^<]+)</a>', page))
+
+    assert "提供場所" in names
+    assert "か所" not in names
+    plurals = {str(model._meta.verbose_name_plural) for model in (Site, Case, Session)}
+    assert plurals == {"提供場所", "ケース", "開催回"}
+    units = {code: str(indicators.get(code).unit) for code in CODES}
+    assert units == {
+        "distribution_sites": "か所",
+        "consultations_total": "件",
+        "ibasho_sessions": "回",
+    }
+
+
+CODES = ["distribution_sites", "consultations_total", "ibasho_sessions"]
