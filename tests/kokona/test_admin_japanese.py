@@ -92,12 +92,10 @@ def test_the_admin_names_sites_cases_and_sessions_not_their_units(client_as):
     assert "か所" not in names
     plurals = {str(model._meta.verbose_name_plural) for model in (Site, Case, Session)}
     assert plurals == {"提供場所", "ケース", "開催回"}
-    units = {code: str(indicators.get(code).unit) for code in CODES}
+    codes = ["distribution_sites", "consultations_total", "ibasho_sessions"]
+    units = {code: str(indicators.get(code).unit) for code in codes}
     assert units == {
         "distribution_sites": "か所",
         "consultations_total": "件",
         "ibasho_sessions": "回",
     }
-
-
-CODES = ["distribution_sites", "consultations_total", "ibasho_sessions"]
