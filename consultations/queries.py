@@ -35,10 +35,11 @@ from kokona.models import AuditEvent, Notice, User, names_of
 from kokona.roles import Role
 from supplies.models import CardLink
 
-# The fields a case row (templates/consultations/_case_row.html) shows, and nothing more: none of
-# her encrypted fields (decrypting them was hundreds of fields a page), none of the counselor's
-# account. Each column left out is one less for Django to write into the query and to set on
-# every row (a page of 30 rows: 8.6 → 6.3 ms). Ids and the primary keys come along by themselves.
+# The fields a case row (`{% case_row %}`, consultations/templatetags/cases.py) shows, and nothing
+# more: none of her encrypted fields (decrypting them was hundreds of fields a page), none of the
+# counselor's account. Each column left out is one less for Django to write into the query and to
+# set on every row (a page of 30 rows: 8.6 → 6.3 ms). Ids and the primary keys come along by
+# themselves.
 ROW_FIELDS = [
     "status",
     "risk",

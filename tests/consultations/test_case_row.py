@@ -1,0 +1,76 @@
+"""`{% case_row %}`: a case as the home, the case list and her page show it, drawn in Python."""
+
+import datetime as dt
+
+import pytest
+from django.template import engines
+from django.utils import timezone
+
+from consultations.models import Case, ConcernCategory
+from consultations.queries import case_rows
+from tests.consultations.factories import make_case, make_client, make_contact
+
+pytestmark = pytest.mark.django_db
+
+
+def draw(case: Case, **options: object) -> str:
+    """The row as a template draws it, from the case as the lists read it."""
+    row = case_rows(Case.objects.unscoped().filter(pk=case.pk)).get()
+    template = engines["django"].from_string("{% load cases %}{% case_row case show_counselor=sc %}")
+    return template.render({"case": row, "sc": options.get("show_counselor", False)})
+
+
+def test_it_links_her_case_and_escapes_her_nickname() -> None:
+    case = make_case(make_client("<b>みさき</b>"))
+    html = draw(case)
+    assert f'href="{case.get_absolute_url()}"' in html
+    assert "&lt;b&gt;みさき&lt;/b&gt;" in html
+    assert "<b>" not in html
+    assert case.client.code in html
+
+
+def test_it_shows_the_status_and_warns_of_risk_and_restriction() -> None:
+    quiet = draw(make_case(status="supporting"))
+    assert '<span class="tag tag--' in quiet and "支援中" in quiet
+    assert "リスク" not in quiet and "制限" not in quiet
+
+    loud = draw(make_case(risk="crisis", restricted=True))
+    assert '<span class="tag tag--error">リスク: 緊急</span>' in loud
+    assert '<span class="tag tag--muted">閲覧制限</span>' in loud
+
+
+def test_it_says_whether_the_follow_up_is_late_due_today_or_ahead() -> None:
+    today = timezone.localdate()
+    late = draw(make_case(follow_up_due=today - dt.timedelta(days=2)))
+    assert '<span class="overdue">' in late and "（期限切れ）" in late
+
+    due = draw(make_case(follow_up_due=today))
+    assert '<strong class="tag tag--warning">本日</strong>' in due
+    assert "overdue" not in due
+
+    ahead = draw(make_case(follow_up_due=today + dt.timedelta(days=3)))
+    assert "期限切れ" not in ahead and "本日" not in ahead
+    assert f"{(today + dt.timedelta(days=3)).day}日" in ahead
+
+    closed = draw(
+        make_case(status="closed", closed_on=today, follow_up_due=today - dt.timedelta(days=2))
+    )
+    assert "期限切れ" not in closed
+
+
+def test_it_shows_the_main_concern_and_the_last_contact() -> None:
+    concern = ConcernCategory.objects.order_by("order").first()
+    case = make_case(primary_concern=concern)
+    make_contact(case, at=dt.datetime(2026, 11, 20, 22, 0, tzinfo=dt.UTC))
+    html = draw(case)
+    assert f"<span>{concern.label}</span>" in html
+    assert "最終相談" in html and "11月21日" in html  # 22:00 UTC is the next morning in Japan
+
+    assert "最終相談" not in draw(make_case())
+
+
+def test_it_names_who_is_in_charge_only_in_lists_of_everyones_cases(counselor) -> None:
+    case = make_case(assigned_to=counselor)
+    assert "担当" not in draw(case)
+    assert "担当: 相談員 さくら" in draw(case, show_counselor=True)
+    assert "担当: なし" in draw(make_case(), show_counselor=True)
