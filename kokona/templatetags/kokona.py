@@ -17,13 +17,14 @@ def fiscal_year_label(year: int) -> str:
 
 
 @register.filter
-def short_date(value: dt.date | dt.datetime | None) -> str:
-    """11月29日 this year, 2021年12月26日 otherwise: an old date must not pass for a recent one."""
+def short_date(value: dt.date | dt.datetime | None, today: dt.date | None = None) -> str:
+    """11月29日 this year, 2021年12月26日 otherwise: an old date must not pass for a recent one.
+    (`today`, when a caller drawing many dates has it, spares asking the clock for each.)"""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date()
-    if value.year == timezone.localdate().year:
+    if value.year == (today or timezone.localdate()).year:
         return f"{value.month}月{value.day}日"
     return f"{value.year}年{value.month}月{value.day}日"
 

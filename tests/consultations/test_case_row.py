@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def draw(case: Case, **options: object) -> str:
     """The row as a template draws it, from the case as the lists read it."""
     row = case_rows(Case.objects.unscoped().filter(pk=case.pk)).get()
-    template = engines["django"].from_string("{% load cases %}{% case_row case show_counselor=sc %}")
+    template = engines["django"].from_string(
+        "{% load cases %}{% case_row case show_counselor=sc %}"
+    )
     return template.render({"case": row, "sc": options.get("show_counselor", False)})
 
 
@@ -74,3 +76,14 @@ def test_it_names_who_is_in_charge_only_in_lists_of_everyones_cases(counselor) -
     assert "担当" not in draw(case)
     assert "担当: 相談員 さくら" in draw(case, show_counselor=True)
     assert "担当: なし" in draw(make_case(), show_counselor=True)
+
+
+def test_it_escapes_every_name_it_writes(counselor) -> None:
+    counselor.display_name = '相談員 "<i>"'
+    counselor.save(update_fields=["display_name"])
+    concern = ConcernCategory.objects.order_by("order").first()
+    ConcernCategory.objects.filter(pk=concern.pk).update(label="<u>住まい</u>")
+    html = draw(make_case(assigned_to=counselor, primary_concern=concern), show_counselor=True)
+    assert "担当: 相談員 &quot;&lt;i&gt;&quot;" in html
+    assert "<span>&lt;u&gt;住まい&lt;/u&gt;</span>" in html
+    assert "<i>" not in html and "<u>" not in html
