@@ -3,15 +3,24 @@
 
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from consultations import queries
-from consultations.models import Case, CaseQuerySet, CaseStatusChange, SupportActivity
+from consultations.models import (
+    Case,
+    CaseAssignment,
+    CaseQuerySet,
+    CaseStatusChange,
+    Referral,
+    SupportActivity,
+)
 from consultations.queries import HOME_ROWS
 from consultations.timelines import TIMELINE_ROWS, timeline
 from consultations.views.cases import PANELS
-from tests.consultations.factories import make_case, make_client, make_contact, vocabulary
+from tests.consultations.factories import agency, make_case, make_client, make_contact, vocabulary
 
 
 def test_the_home_lists_the_next_cases_and_counts_the_rest(client_as, counselor):
@@ -191,6 +200,39 @@ def test_the_latest_entries_are_the_head_of_the_whole_story(counselor):
         head = [(e.kind, e.record.pk) for e in timeline(case, counselor, latest=latest)]
         assert head == whole[:latest]
     assert {kind for kind, _ in whole[:25]} >= {"contact", "activity"}
+
+
+def test_a_long_story_reads_only_the_kinds_that_reach_the_entries_shown(counselor):
+    """Her contacts fill the entries shown: of the other kinds, only those with a record as
+    recent are read (timelines._kinds_reaching)."""
+    case = make_case(make_client("ふるい"), assigned_to=counselor)
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    SupportActivity.objects.create(case=case, kind="visit", done_on=timezone.localdate(long_ago))
+    Referral.objects.create(case=case, agency=agency(), referred_on=timezone.localdate(long_ago))
+    CaseStatusChange.objects.create(
+        case=case, to_status="supporting", changed_by=counselor, changed_at=long_ago
+    )
+    start = timezone.now() - dt.timedelta(days=30)
+    for i in range(25):
+        make_contact(case, at=start + dt.timedelta(days=i), summary=f"記録{i}")
+    timeline(case, counselor, latest=21)  # her roles, read once
+
+    with CaptureQueriesContext(connection) as read:
+        head = timeline(case, counselor, latest=21)
+    # Her contacts, then the one question: no activity, referral, status change or handover
+    # is as recent as the 21st contact.
+    assert len(read.captured_queries) == 2
+    assert [e.kind for e in head] == ["contact"] * 21
+
+    # A handover today reaches the entries shown: it is read, and comes first.
+    CaseAssignment.objects.create(case=case, to_user=counselor, changed_by=counselor)
+    with CaptureQueriesContext(connection) as read:
+        head = timeline(case, counselor, latest=21)
+    assert len(read.captured_queries) == 3
+    assert head[0].kind == "assignment"
+    assert [(e.kind, e.record.pk) for e in head] == [
+        (e.kind, e.record.pk) for e in timeline(case, counselor)
+    ][:21]
 
 
 class TestActionPanels:
