@@ -11,15 +11,26 @@ by `format_html`, 1.5–2.1 here. What it writes is what the template wrote: the
 6,000 rows of the bench's cases, and tests."""
 
 import datetime as dt
+from collections.abc import Callable
 from html import escape
+from typing import Any
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from consultations.models import Case
-from kokona.templatetags.kokona import short_date
+from consultations.models import (
+    Case,
+    CaseAssignment,
+    CaseStatusChange,
+    Contact,
+    Referral,
+    SupportActivity,
+)
+from consultations.timelines import Entry
+from kokona.templatetags.kokona import short_date, short_datetime
 
 register = template.Library()
 
@@ -70,3 +81,140 @@ def _follow_up(case: Case, today: dt.date) -> str:
         warning = escape(_("Due today"))
         return f'\n    <span>{due}<strong class="tag tag--warning">{warning}</strong></span>'
     return f"\n    <span>{due}</span>"
+
+
+@register.simple_tag
+def timeline_entry(entry: Entry) -> SafeString:
+    """One entry of her story on the case page (`timelines.timeline`): when, what kind, who,
+    and what was written, each kind as its record reads. Drawn here for the reason case rows are:
+    the page draws twenty, about 0.25 ms each through the template engine."""
+    record = entry.record
+    body = _DRAW[entry.kind](record)
+    html = f'\n    <li class="timeline__item timeline__item--{entry.kind}">{body}\n    </li>'
+    # Each part escapes what it writes.
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703
+
+
+def _when(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f'<time datetime="{local.isoformat()}">{short_datetime(moment)}</time>'
+
+
+def _on(day: dt.date) -> str:
+    return f'<time datetime="{day.isoformat()}">{short_date(day)}</time>'
+
+
+def _text(value: str, css: str = "timeline__text") -> str:
+    """Free text as written, its lines kept (`linebreaksbr`)."""
+    return f'\n        <p class="{css}">{linebreaksbr(value, autoescape=True)}</p>'
+
+
+def _name(user: object, default: str = "") -> str:
+    return escape(str(user)) if user else escape(default)
+
+
+def _contact(contact: Contact) -> str:
+    details = escape(contact.get_direction_display())
+    if contact.duration_minutes:
+        minutes = escape(_("min"))
+        details += f" · {contact.duration_minutes}{minutes}"
+    if contact.counselor:
+        details += f" · {_name(contact.counselor)}"
+    html = [
+        f'\n        <p class="timeline__meta">{_when(contact.occurred_at)}'
+        f'\n          <span class="tag tag--key">{escape(str(contact.channel))}</span>'
+        f'\n          <span class="small muted">{details}</span>'
+    ]
+    if contact.is_pressing:
+        urgency = escape(contact.get_urgency_display())
+        html.append(f'\n          <span class="tag tag--error">{urgency}</span>')
+    html.append("</p>")
+    concerns = getattr(contact, "concerns", None)
+    if concerns:
+        tags = "".join(
+            f'<span class="tag tag--muted">{escape(label)}</span> ' for label in concerns
+        )
+        html.append(f'\n        <p class="small">{tags}</p>')
+    html.append(_text(contact.summary))
+    if contact.next_step:
+        label = escape(_("Next step"))
+        step = linebreaksbr(contact.next_step, autoescape=True)
+        html.append(f'\n        <p class="small"><strong>{label}:</strong> {step}</p>')
+    return "".join(html)
+
+
+def _activity(activity: SupportActivity) -> str:
+    kind = escape(activity.get_kind_display())
+    html = [
+        f'\n        <p class="timeline__meta">{_on(activity.done_on)}'
+        f'\n          <span class="tag tag--success">{kind}</span>'
+        f'\n          <span class="small muted">{_name(activity.staff)}</span></p>'
+    ]
+    if activity.role_taken:
+        label = escape(_("Role she took"))
+        role = escape(activity.role_taken)
+        html.append(f'\n        <p class="small"><strong>{label}:</strong> {role}</p>')
+    if activity.notes:
+        html.append(_text(activity.notes))
+    return "".join(html)
+
+
+def _referral(referral: Referral) -> str:
+    if not referral.shares_information:
+        sharing = _("No information about her was shared.")
+    elif referral.consent_recorded:
+        sharing = _("Her information was shared with her consent.")
+    else:
+        sharing = _("Shared without her consent on the decision of %(who)s.") % {
+            "who": referral.override_by
+        }
+    label, agency = escape(_("Referral")), escape(str(referral.agency))
+    html = [
+        f'\n        <p class="timeline__meta">{_on(referral.referred_on)}'
+        f'\n          <span class="tag tag--warning">{label}</span> {agency}'
+        f" · {escape(referral.get_stage_display())}</p>"
+        f'\n        <p class="small">{escape(sharing)}</p>'
+    ]
+    if referral.notes:
+        html.append(_text(referral.notes))
+    return "".join(html)
+
+
+def _assignment(handover: CaseAssignment) -> str:
+    label, before = escape(_("Change of counselor")), _name(handover.from_user, _("Nobody"))
+    html = [
+        f'\n        <p class="timeline__meta">{_when(handover.changed_at)}'
+        f'\n          <span class="tag tag--muted">{label}</span>'
+        f"\n          {before} → {_name(handover.to_user)}"
+        f'\n          <span class="small muted">{_name(handover.changed_by)}</span></p>'
+    ]
+    if handover.reason:
+        html.append(_text(handover.reason, "small"))
+    return "".join(html)
+
+
+def _status(change: CaseStatusChange) -> str:
+    label = escape(_("Status"))
+    step = escape(change.get_to_status_display())
+    if change.from_status:
+        step = f"{escape(change.get_from_status_display())} → {step}"
+    if change.outcome:
+        step += f"\n          （{escape(str(change.outcome))}）"
+    html = [
+        f'\n        <p class="timeline__meta">{_when(change.changed_at)}'
+        f'\n          <span class="tag tag--muted">{label}</span>'
+        f"\n          {step}"
+        f'\n          <span class="small muted">{_name(change.changed_by)}</span></p>'
+    ]
+    if change.reason:
+        html.append(_text(change.reason, "small"))
+    return "".join(html)
+
+
+_DRAW: dict[str, Callable[[Any], str]] = {
+    "contact": _contact,
+    "activity": _activity,
+    "referral": _referral,
+    "assignment": _assignment,
+    "status": _status,
+}
