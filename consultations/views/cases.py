@@ -25,7 +25,7 @@ from consultations.models import Case, CaseStatus
 from kokona import audit
 from kokona.audit import Action
 from kokona.decorators import role_required
-from kokona.http import AuthenticatedHttpRequest, filters_of, page_of
+from kokona.http import AuthenticatedHttpRequest, filter_panel, filters_of, page_of
 from kokona.locking import CONFLICT, VersionConflict, conflict_form
 from kokona.models import User
 from kokona.roles import NPO_STAFF, Role
@@ -37,8 +37,10 @@ from kokona.roles import NPO_STAFF, Role
 @role_required(*NPO_STAFF)
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = filters_of(request, CaseFilterForm)
+    if panel := filter_panel(request, filters, live="case-table"):
+        return panel
     page = page_of(queries.filtered_cases(request.user, filters.cleaned), request.GET.get("page"))
-    context = {"filters": filters.form, "page": page, "query": filters.query}
+    context = {"filters": filters, "page": page, "query": filters.query}
     # The filter form swaps the table in as it changes; the filter panel, as it opens, takes its
     # form out of the whole page.
     table = request.htmx.target == "case-table"

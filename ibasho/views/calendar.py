@@ -11,7 +11,7 @@ from ibasho import queries, schedule
 from ibasho.forms import ListFilterForm
 from ibasho.models import Program
 from kokona.decorators import role_required
-from kokona.http import AuthenticatedHttpRequest, filters_of, page_of
+from kokona.http import AuthenticatedHttpRequest, filter_panel, filters_of, page_of
 from kokona.roles import NPO_STAFF
 
 
@@ -80,6 +80,8 @@ def week(request: AuthenticatedHttpRequest, year: int, month: int, day: int) -> 
 def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every session, from today on unless the filter says otherwise; 25 a page."""
     filters = filters_of(request, ListFilterForm)
+    if panel := filter_panel(request, filters):
+        return panel
     cleaned = filters.cleaned
     first = cleaned.get("first") or (None if cleaned.get("last") else timezone.localdate())
     program = cleaned.get("program")
@@ -90,7 +92,7 @@ def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         include_cancelled=not cleaned.get("hide_cancelled"),
     )
     context = {
-        "filters": filters.form,
+        "filters": filters,
         "page": page_of(sessions, request.GET.get("page")),
         "query": filters.query,
         "first": first,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kokona.decorators import role_required
-from kokona.http import AuthenticatedHttpRequest, filters_of, page_of
+from kokona.http import AuthenticatedHttpRequest, filter_panel, filters_of, page_of
 from kokona.locking import CONFLICT
 from supplies import exports
 from supplies.forms import PlacementFilterForm, PlacementForm
@@ -21,6 +21,8 @@ from supplies.views.records import VersionConflict, conflict, save_record
 @role_required(*MANAGERS)
 def placement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = filters_of(request, PlacementFilterForm)
+    if panel := filter_panel(request, filters):
+        return panel
     placements = OutreachPlacement.objects.select_related("area", "site")
     cleaned = filters.cleaned
     status = cleaned.get("status") or "active"
@@ -33,7 +35,7 @@ def placement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if area := cleaned.get("area"):
         placements = placements.filter(area=area)
     page = page_of(placements.order_by("area__order", "name"), request.GET.get("page"))
-    context = {"filters": filters.form, "page": page, "query": filters.query}
+    context = {"filters": filters, "page": page, "query": filters.query}
     return render(request, "supplies/placements.html", context)
 
 

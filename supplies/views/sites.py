@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kokona.decorators import role_required
-from kokona.http import AuthenticatedHttpRequest, filters_of, page_of
+from kokona.http import AuthenticatedHttpRequest, filter_panel, filters_of, page_of
 from kokona.locking import CONFLICT
 from kokona.roles import Role
 from supplies import exports, queries
@@ -22,9 +22,11 @@ from supplies.views.records import VersionConflict, conflict, save_record
 @role_required(*READERS)
 def site_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = filters_of(request, SiteFilterForm)
+    if panel := filter_panel(request, filters):
+        return panel
     page = page_of(queries.filtered_sites(filters.cleaned), request.GET.get("page"))
     context = {
-        "filters": filters.form,
+        "filters": filters,
         "page": page,
         "query": filters.query,
         "manages": request.user.has_role(*MANAGERS),

@@ -46,7 +46,9 @@ def add_sessions(n: int, start: int, counselor, *, code: str = "salon_childcare"
     [
         (reverse("ibasho:month", args=[2026, 11]), 4),  # the grid shows no staff
         (reverse("ibasho:week", args=[2026, 11, 2]), 5),
-        (reverse("ibasho:session_list") + "?first=2026-11-01", 6),
+        # Filtered by its address: the form is drawn (with the programmes) once its panel opens.
+        (reverse("ibasho:session_list") + "?first=2026-11-01", 5),
+        (reverse("ibasho:session_list") + "?first=2026-11-01&panel=filters", 6),
     ],
 )
 def test_calendar_and_list_are_flat_as_sessions_grow(client_as, counselor, url, expected):

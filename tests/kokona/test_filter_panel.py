@@ -1,5 +1,6 @@
 """A list's filter panel (kokona.http.filters_of, templates/_filter_panel.html): its form, with
-the queries of its choices, is built only when the list is filtered or the panel asked for."""
+the drawing of its choices, comes only when the panel is asked for or a filter is wrong; a list
+filtered by its address says on the closed panel what it is filtered by."""
 
 import pytest
 from django.urls import reverse
@@ -23,7 +24,7 @@ def panel(html: str) -> str:
 def test_a_list_nobody_filters_leaves_its_form_unbuilt(client_as, name, role):
     response = client_as(role).get(reverse(name))
 
-    assert response.context["filters"] is None
+    assert response.context["filters"].form is None
     closed = panel(response.content.decode())
     assert 'hx-get="?panel=filters"' in closed and "<select" not in closed
     assert 'href="?panel=filters#filters"' in closed  # without JavaScript
@@ -33,22 +34,52 @@ def test_a_list_nobody_filters_leaves_its_form_unbuilt(client_as, name, role):
 def test_the_panel_asked_for_comes_open_with_its_form(client_as, name, role):
     response = client_as(role).get(reverse(name) + "?panel=filters&page=1")
 
-    assert response.context["filters"].is_bound and response.context["query"] == ""
+    assert response.context["filters"].form.is_bound and response.context["query"] == ""
     opened = panel(response.content.decode())
     opening = opened[: opened.index(">")]
     assert "open" in opening and "hx-get" not in opening and "<form" in opened
 
 
-def test_a_filtered_list_shows_its_filters_and_pages_with_them(client_as, counselor):
+def test_a_filtered_list_says_what_it_is_filtered_by_and_pages_with_it(client_as, counselor):
     line = vocabulary("Channel", "line")
+    url = reverse("consultations:case_list")
 
     response = client_as("counselor").get(
-        reverse("consultations:case_list") + f"?channel={line.pk}&page=2"
+        url + f"?channel={line.pk}&overdue=on&date_from=2025-04-01&page=2"
     )
 
-    assert response.context["filters"].cleaned_data["channel"] == line
-    assert response.context["query"] == f"channel={line.pk}"  # the pager adds its own page
-    assert f'<option value="{line.pk}" selected>' in panel(response.content.decode())
+    filters = response.context["filters"]
+    assert filters.cleaned["channel"] == line and filters.form is None
+    query = f"channel={line.pk}&overdue=on&date_from=2025-04-01"
+    assert response.context["query"] == query  # the pager adds its own page
+    closed = panel(response.content.decode())
+    assert "<select" not in closed and " open" not in closed[: closed.index(">")]
+    assert "相談経路: LINE · 次回対応日を過ぎたもの · 相談日（から）: 2025年4月1日" in closed
+    # Opening the panel brings the form with these filters chosen, with or without JavaScript.
+    assert f'hx-get="?{query.replace("&", "&amp;")}&amp;panel=filters"' in closed
+    assert f'href="?{query.replace("&", "&amp;")}&amp;panel=filters#filters"' in closed
+    assert f'href="{url}">絞り込みを解除' in response.content.decode()
+
+    opened = client_as("counselor").get(url + f"?{query}&panel=filters")
+    assert f'<option value="{line.pk}" selected>' in panel(opened.content.decode())
+    assert "絞り込みを解除" not in opened.content.decode()
+
+
+@pytest.mark.parametrize("name, role", LISTS)
+def test_a_wrong_filter_opens_the_panel_with_its_message(client_as, name, role):
+    response = client_as(role).get(reverse(name) + "?page=2&" + WRONG[name])
+
+    assert response.context["filters"].form.errors
+    opened = panel(response.content.decode())
+    assert " open" in opened[: opened.index(">")] and "error-summary" in opened
+
+
+WRONG = {
+    "consultations:case_list": "channel=999999",
+    "supplies:site_list": "area=999999",
+    "supplies:placement_list": "area=999999",
+    "ibasho:session_list": "first=2026-13-40",
+}
 
 
 def test_the_case_tables_htmx_swap_and_the_panels_fetch_get_what_they_ask_for(client_as):
@@ -58,6 +89,29 @@ def test_the_case_tables_htmx_swap_and_the_panels_fetch_get_what_they_ask_for(cl
     table = client.get(url, headers={"HX-Request": "true", "HX-Target": "case-table"})
     assert table.content.decode().startswith('<div id="case-table">')
 
-    # The panel's fetch targets no id: the whole list, from which htmx keeps the form.
-    opened = client.get(url + "?panel=filters", headers={"HX-Request": "true"}).content.decode()
-    assert "<form" in panel(opened)
+
+@pytest.mark.parametrize("name, role", LISTS)
+def test_the_panels_fetch_gets_the_panel_alone_with_the_filters_chosen(
+    client_as, name, role, django_assert_max_num_queries
+):
+    client = client_as(role)
+    client.get(reverse(name))  # the session, warm
+    headers = {"HX-Request": "true", "HX-Target": "filters-body"}
+
+    with django_assert_max_num_queries(5):  # sign-in checks and the form's choices, no list
+        response = client.get(reverse(name) + "?panel=filters&" + WRONG[name], headers=headers)
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<details class="panel filters" id="filters" open>')
+    assert "<form" in html and "error-summary" in html  # the filter given, in the form
+    assert "<table" not in html and "pagination" not in html
+
+
+def test_the_summary_names_a_choice_by_its_label_and_escapes_what_was_typed(client_as):
+    response = client_as("site_manager").get(
+        reverse("supplies:site_list") + "?status=active&q=<b>保健室</b>"
+    )
+
+    closed = panel(response.content.decode())
+    assert "名称・住所: &lt;b&gt;保健室&lt;/b&gt; · 状態: 提供中" in closed
+    assert "<b>" not in closed

@@ -1,0 +1,44 @@
+"""A list opened already filtered (a link, a reload, the back button) says on its closed panel
+what it is filtered by; the panel opens with those filters in its form, and one tap clears them."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.consultations.factories import make_case, make_client, make_contact, vocabulary
+from tests.e2e.test_record_consultation import DESKTOP, PHONE, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_a_filtered_case_list_says_its_filters_and_opens_with_them(
+    page: Page, site, counselor, shoot, csp_violations, size
+):
+    on_line = make_case(make_client("みさき"), assigned_to=counselor)
+    make_contact(on_line, channel="line")
+    by_phone = make_case(make_client("ゆい"), assigned_to=counselor)
+    make_contact(by_phone, channel="phone")
+    page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    sign_in(page, site, counselor)
+
+    line = vocabulary("Channel", "line")
+    page.goto(f"{site}/consultations/cases/?channel={line.pk}")
+    panel = page.locator("#filters")
+    expect(panel.locator("summary")).to_contain_text("相談経路: LINE")
+    expect(panel.locator("select")).to_have_count(0)
+    expect(page.locator("#case-table")).to_contain_text("みさき")
+    expect(page.locator("#case-table")).not_to_contain_text("ゆい")
+    shoot(f"cases-filtered-{size}")
+
+    panel.locator("summary").click()  # the form is fetched with the filters chosen
+    channel = panel.locator("select[name=channel]")
+    expect(channel).to_have_value(str(line.pk))
+    expect(panel.locator(".filters__active")).to_be_hidden()
+    expect(page.get_by_role("link", name="絞り込みを解除")).to_be_hidden()  # the form's own says it
+    shoot(f"cases-filtered-open-{size}")
+
+    page.goto(f"{site}/consultations/cases/?channel={line.pk}")
+    page.get_by_role("link", name="絞り込みを解除").click()
+    expect(page.locator("#case-table")).to_contain_text("ゆい")
+    expect(page.locator("#filters .filters__active")).to_have_count(0)
+    assert csp_violations == []
