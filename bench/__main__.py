@@ -193,7 +193,7 @@ def _measure(port, measured, cookies, found, repeat, warmup):  # type: ignore[no
     queries: dict[str, int] = {}
     for round_number in range(warmup + repeat):
         for page, path in measured:
-            headers = {}
+            headers = dict(page.headers)
             body = None
             cookie = [f"{settings.CSRF_COOKIE_NAME}={CSRF_SECRET}"]
             if page.role:

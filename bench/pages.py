@@ -35,6 +35,8 @@ class Page:
     # The goal: p95 at most this many times the login page's p95 in the same run.
     goal: float = 5.0
     tags: tuple[str, ...] = field(default=())
+    # Sent with the request: htmx's, for a part of a page it fetches.
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def url(name: str, *args: object, query: str = "") -> str | None:
@@ -77,6 +79,14 @@ PAGES = [
     Page("home: recent exchanges (opened)", "counselor", lambda f: url("consultations:recent")),
     Page("case list", "counselor", lambda f: url("consultations:case_list")),
     Page("case list (filtered)", "counselor", _filtered),
+    # The filtered list's panel as htmx fetches it when she opens it: its form alone, the
+    # filters chosen.
+    Page(
+        "case list: filters opened",
+        "counselor",
+        lambda f: (_filtered(f) or "") + "&panel=filters" if _filtered(f) else None,
+        headers={"HX-Request": "true", "HX-Target": "filters-body"},
+    ),
     Page(
         "case page (200 entries)",
         "counselor",
