@@ -77,7 +77,8 @@ def test_a_filtered_case_list_reads_each_list_once(client_as, counselor):
     client = client_as("counselor")
     line, dv = vocabulary("Channel", "line"), vocabulary("ConcernCategory", "dv")
     make_contact(make_case(assigned_to=counselor, primary_concern=dv), channel="line")
-    url = reverse("consultations:case_list") + f"?channel={line.pk}&category={dv.pk}"
+    # The panel opened: the form is drawn, with each list's options.
+    url = reverse("consultations:case_list") + f"?channel={line.pk}&category={dv.pk}&panel=filters"
     client.get(url)
 
     with CaptureQueriesContext(connection) as captured:

@@ -279,6 +279,31 @@ class TestRound:
         assert 'class="print-only blank"' in html
         assert "倉庫から積み込む数" in html
 
+    def test_a_round_stop_says_where_whom_to_ask_and_what_to_bring(self, client_as, site_manager):
+        site = make_site(
+            "<b>釧路市立 春採小学校</b>",
+            restock_threshold=5,
+            address="春採7丁目",
+            phone="0154-00-0000",
+            contact_person="養護教諭 <i>田中</i>",
+            delivery_notes="職員玄関から",
+        )
+        stock_store(site_manager, 30)
+        deliver(site, site_manager, 4, on=timezone.localdate() - dt.timedelta(days=12))
+
+        html = client_as("site_manager").get(reverse("supplies:round")).content.decode()
+
+        stop = html[html.index('<article class="round-stop">') : html.index("</article>")]
+        assert (
+            f'<a href="{site.get_absolute_url()}">&lt;b&gt;釧路市立 春採小学校&lt;/b&gt;</a>'
+            in stop
+        )
+        assert "春採7丁目 · 0154-00-0000 · 養護教諭 &lt;i&gt;田中&lt;/i&gt;" in stop
+        assert "帳簿 4パック（補充の目安 5） · 最後の配送 12日前 · 職員玄関から" in stop
+        assert '<td class="num">4</td><td class="num"><strong>' in stop  # napkins on the books
+        assert reverse("supplies:restock", args=[site.pk]) in stop
+        assert "<b>" not in stop and "<i>" not in stop
+
     def test_the_round_loads_from_the_stores_stock_not_the_sites(self, site_manager):
         """The sites' stock and the store's are read together (one query): each stays its own."""
         site = make_site("釧路市立 春採小学校", restock_threshold=5)
