@@ -181,34 +181,29 @@ def _referral(referral: Referral) -> str:
 
 
 def _assignment(handover: CaseAssignment) -> str:
-    label, before = escape(_("Change of counselor")), _name(handover.from_user, _("Nobody"))
-    html = [
-        f'\n        <p class="timeline__meta">{_when(handover.changed_at)}'
-        f'\n          <span class="tag tag--muted">{label}</span>'
-        f"\n          {before} → {_name(handover.to_user)}"
-        f'\n          <span class="small muted">{_name(handover.changed_by)}</span></p>'
-    ]
-    if handover.reason:
-        html.append(_text(handover.reason, "small"))
-    return "".join(html)
+    before = _name(handover.from_user, _("Nobody"))
+    step = f"{before} → {_name(handover.to_user)}"
+    return _change(handover.changed_at, _("Change of counselor"), step, handover)
 
 
 def _status(change: CaseStatusChange) -> str:
-    label = escape(_("Status"))
     step = escape(change.get_to_status_display())
     if change.from_status:
         step = f"{escape(change.get_from_status_display())} → {step}"
     if change.outcome:
         step += f"\n          （{escape(str(change.outcome))}）"
-    html = [
-        f'\n        <p class="timeline__meta">{_when(change.changed_at)}'
-        f'\n          <span class="tag tag--muted">{label}</span>'
+    return _change(change.changed_at, _("Status"), step, change)
+
+
+def _change(moment: dt.datetime, label: str, step: str, record: Any) -> str:
+    """A change of the case (a handover, a status): when, what changed, who, and why."""
+    html = (
+        f'\n        <p class="timeline__meta">{_when(moment)}'
+        f'\n          <span class="tag tag--muted">{escape(label)}</span>'
         f"\n          {step}"
-        f'\n          <span class="small muted">{_name(change.changed_by)}</span></p>'
-    ]
-    if change.reason:
-        html.append(_text(change.reason, "small"))
-    return "".join(html)
+        f'\n          <span class="small muted">{_name(record.changed_by)}</span></p>'
+    )
+    return html + (_text(record.reason, "small") if record.reason else "")
 
 
 _DRAW: dict[str, Callable[[Any], str]] = {
