@@ -86,8 +86,16 @@ def test_the_case_tables_htmx_swap_and_the_panels_fetch_get_what_they_ask_for(cl
     client = client_as("counselor")
     url = reverse("consultations:case_list")
 
-    table = client.get(url, headers={"HX-Request": "true", "HX-Target": "case-table"})
-    assert table.content.decode().startswith('<div id="case-table">')
+    table = client.get(
+        url + f"?channel={vocabulary('Channel', 'line').pk}",
+        headers={"HX-Request": "true", "HX-Target": "case-table"},
+    )
+    html = table.content.decode()
+    assert html.startswith('<div id="case-table">')
+    # What the closed panel says follows the filters (out of band).
+    assert 'id="filters-active" hx-swap-oob="true">相談経路: LINE</span>' in html
+    whole = client.get(url + f"?channel={vocabulary('Channel', 'line').pk}").content.decode()
+    assert "hx-swap-oob" not in whole
 
 
 @pytest.mark.parametrize("name, role", LISTS)
