@@ -41,7 +41,8 @@ class Filters:
     cleaned: dict[str, Any] = field(default_factory=dict)
     # The address's filters without the page, for the pager's links.
     query: str = ""
-    # What the list is filtered by, said on the closed panel: 「経路: LINE」, 「対応期限切れ」.
+    # What the list is filtered by, said on the closed panel: 「相談経路: LINE」, and a check box
+    # by its label alone, 「次回対応日を過ぎたもの」.
     summary: list[str] = field(default_factory=list)
 
     @property

@@ -41,8 +41,8 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         return panel
     page = page_of(queries.filtered_cases(request.user, filters.cleaned), request.GET.get("page"))
     context = {"filters": filters, "page": page, "query": filters.query}
-    # The filter form swaps the table in as it changes; the filter panel, as it opens, takes its
-    # form out of the whole page.
+    # The filter form swaps the table in as it changes (what the closed panel says comes with it);
+    # the panel, as it opens, fetches itself alone (filter_panel, above).
     table = request.htmx.target == "case-table"
     template = "consultations/_case_table.html" if table else "consultations/cases.html"
     return render(request, template, context)
