@@ -123,3 +123,25 @@ def test_the_summary_names_a_choice_by_its_label_and_escapes_what_was_typed(clie
     closed = panel(response.content.decode())
     assert "名称・住所: &lt;b&gt;保健室&lt;/b&gt; · 状態: 提供中" in closed
     assert "<b>" not in closed
+
+
+@pytest.mark.parametrize(
+    "persona", ["anonymous", "counselor", "supervisor", "city_staff", "site_manager"]
+)
+@pytest.mark.parametrize("name, role", LISTS)
+def test_the_panels_fetch_is_answered_to_each_role_as_its_list_is(client_as, name, role, persona):
+    """The panel alone is the list's own view: whoever may not open the list (sent to sign in,
+    or 403) gets no panel either."""
+    client = client_as(persona)
+    headers = {"HX-Request": "true", "HX-Target": "filters-body"}
+
+    whole = client.get(reverse(name))
+    alone = client.get(reverse(name) + "?panel=filters", headers=headers)
+
+    assert alone.status_code == whole.status_code
+    if whole.status_code == 200:
+        assert "<form" in alone.content.decode()
+    else:
+        assert whole.status_code in (302, 403) and b'id="filters' not in alone.content
+    if persona in ("anonymous", "city_staff"):
+        assert alone.status_code != 200  # no list of hers for city staff, none for the anonymous
