@@ -24,7 +24,7 @@ from django.http import Http404
 from kokona import audit
 from kokona.doors import DoorQuerySet
 from kokona.http import AuthenticatedHttpRequest
-from kokona.models import User
+from kokona.models import User, named_only
 from kokona.roles import NPO_STAFF, Role
 
 if TYPE_CHECKING:
@@ -127,6 +127,8 @@ def get_case_for_user(request: AuthenticatedHttpRequest, pk: int) -> "Case":
     case = (
         model.objects.visible_to(request.user)
         .select_related("client", "client__age_band", "assigned_to", "primary_concern")
+        # The counselor in charge is named, no more: not her password hash nor her sign-ins.
+        .defer(*named_only("assigned_to"))
         .filter(pk=pk)
         .first()
     )

@@ -5,8 +5,9 @@ import datetime as dt
 import pghistory.models
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -480,3 +481,19 @@ def test_the_access_log_names_what_changed_never_the_values(client_as, case, sup
     assert "リスク" in page
     assert "表は横にスクロールできます。" in page
     assert 'role="region"' in page
+
+
+def test_the_case_page_reads_the_counselor_in_charge_by_name_only(client_as, counselor):
+    """Her case names the counselor in charge: her name is read, not her password hash."""
+    case = make_case(make_client("みさき"), assigned_to=counselor)
+    client = client_as("counselor")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(case.get_absolute_url())
+
+    assert counselor.display_name in response.content.decode()
+    case_read = next(
+        q["sql"] for q in captured if 'FROM "consultations_case" INNER JOIN' in q["sql"]
+    )
+    assert '"kokona_user"."display_name"' in case_read
+    assert '"kokona_user"."password"' not in case_read
