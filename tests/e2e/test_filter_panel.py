@@ -49,3 +49,30 @@ def test_a_filtered_case_list_says_its_filters_and_opens_with_them(
     expect(page.locator("#case-table")).to_contain_text("ゆい")
     expect(page.locator("#filters .filters__active")).to_be_empty()
     assert csp_violations == []
+
+
+def test_a_list_narrowed_by_her_contacts_counts_and_pages_as_any_other(
+    page: Page, site, counselor, shoot
+):
+    """Counted with its page (kokona.http.page_of): the count, the pager and the next page."""
+    for i in range(27):
+        make_contact(
+            make_case(make_client(f"ライン{i:02d}"), assigned_to=counselor), channel="line"
+        )
+    make_contact(make_case(make_client("でんわ"), assigned_to=counselor), channel="phone")
+    page.set_viewport_size(PHONE)
+    sign_in(page, site, counselor)
+
+    line = vocabulary("Channel", "line")
+    page.goto(f"{site}/consultations/cases/?channel={line.pk}")
+    table = page.locator("#case-table")
+    expect(table).to_contain_text("27件")
+    expect(table.locator("li.case-row")).to_have_count(25)
+    shoot("cases-narrowed-counted-phone")
+
+    page.get_by_role("link", name="次へ").click()
+    expect(page.locator("#case-table")).to_contain_text("27件")
+    expect(page.locator("[aria-current=page]").last).to_have_text("2 / 2 ページ")
+    expect(page.locator("#case-table li.case-row")).to_have_count(2)
+    expect(page.locator("#case-table")).not_to_contain_text("でんわ")
+    shoot("cases-narrowed-counted-page2-phone")
