@@ -42,7 +42,7 @@ def page_of(
     paginator = Paginator(queryset, size)
     if not counted:
         return paginator.get_page(number)
-    wanted = int(number or 1) if not number or number.isdecimal() else 0
+    wanted = int(number or 1) if not number or number.isdigit() else 0
     if wanted < 1:  # junk, a sign, a fraction, 0: which page that is, Django's paginator says
         return paginator.get_page(number)
     first = (wanted - 1) * size
