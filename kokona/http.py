@@ -8,10 +8,9 @@ from typing import Any, cast
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, QuerySet, Window
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.functional import cached_property
 from django_htmx.middleware import HtmxDetails
 
 from kokona.models import User
@@ -27,41 +26,9 @@ class AuthenticatedHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def page_of(
-    queryset: QuerySet, number: str | None, *, size: int = PAGE_SIZE, counted: bool = False
-) -> Page:
-    """The page `number` of a list (the last page for a number past the end, the first for junk).
-
-    Django's paginator counts the list, then reads the page. `counted` reads both at once, the
-    count as a window over the rows (`COUNT(*) OVER ()`), for a list PostgreSQL can only order
-    by testing every row that might belong to it (a case list narrowed by her contacts): it then
-    tests them once, not twice. For a list it reads in an index's order, stopping at the page, a
-    window would make it read every row: the count comes apart, as Django does it. A page past
-    the end, or an empty list, is counted apart too.
-    """
-    paginator = Paginator(queryset, size)
-    if not counted:
-        return paginator.get_page(number)
-    wanted = int(number or 1) if not number or number.isdigit() else 0
-    if wanted < 1:  # junk, a sign, a fraction, 0: which page that is, Django's paginator says
-        return paginator.get_page(number)
-    first = (wanted - 1) * size
-    rows = list(queryset.annotate(in_all=Window(Count("pk")))[first : first + size])
-    if not rows:  # past the end, or nothing at all: as Django's paginator does it
-        return paginator.get_page(number)
-    return Page(rows, wanted, _Counted(queryset, size, rows[0].in_all))
-
-
-class _Counted(Paginator):
-    """A paginator told the count, which came with the page (`page_of`)."""
-
-    def __init__(self, queryset: QuerySet, size: int, count: int) -> None:
-        super().__init__(queryset, size)
-        self._told = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._told
+def page_of(queryset: QuerySet, number: str | None, *, size: int = PAGE_SIZE) -> Page:
+    """The page `number` of a list (the last page for a number past the end, the first for junk)."""
+    return Paginator(queryset, size).get_page(number)
 
 
 @dataclass(frozen=True)

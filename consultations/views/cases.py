@@ -39,11 +39,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = filters_of(request, CaseFilterForm)
     if panel := filter_panel(request, filters, live="case-table"):
         return panel
-    page = page_of(
-        queries.filtered_cases(request.user, filters.cleaned),
-        request.GET.get("page"),
-        counted=queries.narrowed_by_contacts(filters.cleaned),
-    )
+    page = page_of(queries.filtered_cases(request.user, filters.cleaned), request.GET.get("page"))
     context = {"filters": filters, "page": page, "query": filters.query}
     # The filter form swaps the table in as it changes (what the closed panel says comes with it);
     # the panel, as it opens, fetches itself alone (filter_panel, above).

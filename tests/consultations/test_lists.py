@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.queries import filtered_cases
-from tests.consultations.factories import make_case, make_client, make_contact, vocabulary
+from tests.consultations.factories import make_case, make_client, vocabulary
 
 
 @pytest.fixture
@@ -104,27 +104,3 @@ def test_a_rows_follow_up_says_whether_it_is_late_or_due_today(client_as, counse
     assert "overdue" not in row("きょう") and "期限切れ" not in row("きょう")
     for late_or_today in ("overdue", "期限切れ", "本日"):
         assert late_or_today not in row("らいしゅう")
-
-
-def test_a_list_narrowed_by_her_contacts_is_counted_and_paged_as_any_other(client_as, counselor):
-    """Counted with its page (kokona.http.page_of): the count, the pager and the rows of each
-    page are those of the list, and only the cases she can see are counted."""
-    line = vocabulary("Channel", "line")
-    by_line = [make_case(make_client(f"ライン{i}"), assigned_to=counselor) for i in range(27)]
-    for case in by_line:
-        make_contact(case, channel="line")
-    make_contact(make_case(make_client("でんわ"), assigned_to=counselor), channel="phone")
-    hidden = make_case(make_client("ひみつ"), restricted=True)
-    make_contact(hidden, channel="line")
-    client = client_as("counselor")
-    url = reverse("consultations:case_list") + f"?channel={line.pk}"
-
-    first, second = (client.get(f"{url}&page={n}").content.decode() for n in (1, 2))
-
-    assert "27件" in first and "27件" in second
-    assert "1 / 2" in first and "2 / 2" in second
-    on_first = {c.pk for c in by_line if c.get_absolute_url() in first}
-    on_second = {c.pk for c in by_line if c.get_absolute_url() in second}
-    assert (len(on_first), len(on_second)) == (25, 2)
-    assert on_first | on_second == {c.pk for c in by_line}
-    assert hidden.get_absolute_url() not in first + second

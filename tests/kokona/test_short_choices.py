@@ -86,7 +86,7 @@ def test_a_filtered_case_list_reads_each_list_once(client_as, counselor):
 
     assert response.context["page"].paginator.count == 1
     # Sign-in checks (session, the user), the counselors, the concerns and the channels each
-    # once, the cases read with their count (her contacts narrow them: kokona.http.page_of).
-    assert len(captured) == 6
+    # once, the cases counted and read.
+    assert len(captured) == 7
     sql = " ".join(query["sql"] for query in captured.captured_queries)
     assert sql.count('FROM "consultations_channel"') == 1
