@@ -210,6 +210,10 @@ class Case(Provenance):
                 condition=~Q(status=CaseStatus.CLOSED),
                 name="case_open_latest",
             ),
+            # The case list of every case, or of the closed ones, in the same order: read from
+            # this index it stops at the page, where it sorted ten years of cases to show 25
+            # (48 → 8.5 ms in PostgreSQL for all cases, a channel alone 87 → 19; bench/README.md).
+            models.Index(fields=["-updated_at", "-id"], name="case_latest"),
         ]
 
     def __str__(self) -> str:

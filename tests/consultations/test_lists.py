@@ -3,11 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from consultations.queries import filtered_cases
-from tests.consultations.factories import make_case, make_client, vocabulary
+from tests.consultations.factories import make_case, make_client, make_contact, vocabulary
 
 
 @pytest.fixture
@@ -104,3 +105,44 @@ def test_a_rows_follow_up_says_whether_it_is_late_or_due_today(client_as, counse
     assert "overdue" not in row("きょう") and "期限切れ" not in row("きょう")
     for late_or_today in ("overdue", "期限切れ", "本日"):
         assert late_or_today not in row("らいしゅう")
+
+
+@pytest.mark.parametrize("status", ["all", "closed", ""])
+def test_the_case_list_can_stop_at_its_page_in_an_index(counselor, status):
+    """The list's order is an index's (`case_latest`, and `case_open_latest` for open cases), so
+    PostgreSQL reads the first page without sorting every case (bench/README.md). With sorting
+    ruled out, the plan must walk one of them."""
+    make_case(make_client("みさき"), assigned_to=counselor)
+    page = filtered_cases(counselor, {"status": status})[:25]
+    sql, params = page.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    index = "case_open_latest" if not status else "case_latest"
+    assert f"Index Scan using {index} on consultations_case" in plan
+    assert "Sort" not in plan.split("SubPlan")[0]
+
+
+def test_a_list_narrowed_by_her_contacts_is_counted_and_paged(client_as, counselor):
+    """The count, the pager and the rows of each page are the list's, and only the cases she can
+    see are counted."""
+    line = vocabulary("Channel", "line")
+    by_line = [make_case(make_client(f"ライン{i}"), assigned_to=counselor) for i in range(27)]
+    for case in by_line:
+        make_contact(case, channel="line")
+    make_contact(make_case(make_client("でんわ"), assigned_to=counselor), channel="phone")
+    hidden = make_case(make_client("ひみつ"), restricted=True)
+    make_contact(hidden, channel="line")
+    client = client_as("counselor")
+    url = reverse("consultations:case_list") + f"?status=all&channel={line.pk}"
+
+    first, second = (client.get(f"{url}&page={n}").content.decode() for n in (1, 2))
+
+    assert "27件" in first and "27件" in second
+    on_first = {c.pk for c in by_line if c.get_absolute_url() in first}
+    on_second = {c.pk for c in by_line if c.get_absolute_url() in second}
+    assert (len(on_first), len(on_second)) == (25, 2)
+    assert on_first | on_second == {c.pk for c in by_line}
+    assert hidden.get_absolute_url() not in first + second

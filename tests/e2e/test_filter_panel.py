@@ -54,7 +54,7 @@ def test_a_filtered_case_list_says_its_filters_and_opens_with_them(
 def test_a_list_narrowed_by_her_contacts_counts_and_pages_as_any_other(
     page: Page, site, counselor, shoot
 ):
-    """Counted with its page (kokona.http.page_of): the count, the pager and the next page."""
+    """The count, the pager and the next page of a list narrowed by a channel."""
     for i in range(27):
         make_contact(
             make_case(make_client(f"ライン{i:02d}"), assigned_to=counselor), channel="line"
