@@ -72,11 +72,12 @@ def add_work(counselor, n: int) -> None:
 @pytest.mark.parametrize(
     "url, expected",
     # home: her open cases numbered and counted, then the rows its two lists show (the next
-    # ten overdue and due), the untaken contacts and the cards they came through, the cases
-    # handed over to her, her crisis cases gone quiet.
+    # five overdue and due), her crisis cases gone quiet, whether any contact is untaken, the
+    # untaken contacts and the cards they came through, whether any case was handed over to
+    # her, those cases.
     # recent: the home's panel of the latest exchanges on her cases, read as it opens.
     [
-        (reverse("consultations:home"), 8),
+        (reverse("consultations:home"), 10),
         (reverse("consultations:recent"), 3),
         (reverse("consultations:case_list"), 4),
     ],
@@ -90,6 +91,39 @@ def test_lists_are_flat_as_rows_grow(client_as, counselor, url, expected):
     fifty = queries_for(client, url)
 
     assert one == fifty == expected
+
+
+def test_the_home_asks_whether_anything_waits_before_reading_the_inbox_and_handovers(
+    client_as, counselor
+):
+    """With no contact untaken and no case handed over to her lately, the home reads neither
+    list (queries.inbox, queries.handed_over): a question of one row stands for each read. What
+    the questions leave out is what the lists leave out: a contact on a case someone holds, an
+    untaken one older than 60 days, a handover older than 14 days or one she decided herself."""
+    now = timezone.now()
+    colleague = User.objects.create(username="colleague", display_name="同僚")
+    make_contact(make_case(make_client("担当あり"), assigned_to=counselor), at=now)
+    make_contact(make_case(make_client("古い")), at=now - dt.timedelta(days=61))
+    for by, at in [(colleague, now - dt.timedelta(days=15)), (counselor, now)]:
+        CaseAssignment.objects.create(
+            case=make_case(make_client("引継ぎ"), assigned_to=counselor),
+            to_user=counselor,
+            changed_by=by,
+            changed_at=at,
+        )
+    client = client_as("counselor")
+    client.get(reverse("consultations:home"))
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("consultations:home"))
+
+    home = response.context["home"]
+    assert home.unassigned == [] and home.handed_over == []
+    sql = [query["sql"] for query in captured]
+    # The sign-in checks, her open cases numbered and read, her quiet crises, the two questions.
+    assert len(sql) == 7
+    assert not any('"consultations_caseassignment"."reason"' in q for q in sql)
+    assert not any('"consultations_contact"."channel_id"' in q for q in sql)
 
 
 def test_a_filtered_case_list_is_flat_as_rows_grow(client_as, counselor):
@@ -116,7 +150,7 @@ def test_the_supervisors_home_is_flat_as_the_team_grows(client_as, counselor, su
     add_work(counselor, 49)
     fifty = queries_for(client, reverse("consultations:home"))
 
-    assert one == fifty == 12  # a counselor's 8, the team's two lists, notices, caseloads
+    assert one == fifty == 14  # a counselor's 10, the team's two lists, notices, caseloads
 
 
 def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):
