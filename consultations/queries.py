@@ -54,16 +54,19 @@ ROW_FIELDS = [
 ]
 
 
-def case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """What a case row shows: the woman, the counselor, the main concern, the last contact.
+def case_rows(cases: QuerySet[Case], *, counselor: bool = True) -> QuerySet[Case]:
+    """What a case row shows: the woman, the counselor (unless the rows are all hers and do not
+    name her: `counselor=False`), the main concern, the last contact.
 
     The last contact is a subquery, not an aggregate: it is worked out for the rows shown only,
     through the (case, occurred_at) index, however many contacts there are.
     """
     last_contact = Contact.objects.filter(case=OuterRef("pk")).order_by("-occurred_at")
+    related = ["client", "primary_concern", *(["assigned_to"] if counselor else [])]
+    fields = [f for f in ROW_FIELDS if counselor or not f.startswith("assigned_to__")]
     return (
-        cases.select_related("client", "assigned_to", "primary_concern")
-        .only(*ROW_FIELDS)
+        cases.select_related(*related)
+        .only(*fields)
         .annotate(last_contact_at=Subquery(last_contact.values("occurred_at")[:1]))
     )
 
@@ -101,11 +104,13 @@ HANDED_OVER_WITHIN = dt.timedelta(days=14)
 WHO = ("from_user", "to_user", "changed_by")
 
 
-def quiet_crises(cases: CaseQuerySet, *, since: dt.datetime) -> QuerySet[Case]:
+def quiet_crises(
+    cases: CaseQuerySet, *, since: dt.datetime, counselor: bool = True
+) -> QuerySet[Case]:
     """Open cases at crisis risk with no contact since `since` (or none at all), the longest
     without one first."""
     return (
-        case_rows(cases.open().filter(risk=Case.Risk.CRISIS))
+        case_rows(cases.open().filter(risk=Case.Risk.CRISIS), counselor=counselor)
         .filter(Q(last_contact_at__lt=since) | Q(last_contact_at__isnull=True))  # type: ignore[misc]
         .order_by(F("last_contact_at").asc(nulls_first=True))  # never heard from: first
     )
@@ -259,7 +264,10 @@ def my_open_cases(
     counts = dict.fromkeys(["open", "overdue", "due"], 0)
     if kept:
         counts = dict(zip(counts, kept[0][2:], strict=True))
-    rows = sorted(case_rows(visible.filter(pk__in=place)), key=lambda case: place[case.pk])
+    # Her own cases: the rows do not name her.
+    rows = sorted(
+        case_rows(visible.filter(pk__in=place), counselor=False), key=lambda case: place[case.pk]
+    )
     first_due = counts["overdue"] + 1
     return (
         counts,
@@ -285,11 +293,12 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
     team_at_risk: list[Case] = []
     notices: list[Notice] = []
     loads: list[dict[str, object]] = []
-    crises = visible.filter(assigned_to=user)  # crisis cases gone quiet: hers, or the team's
-    if user.has_role(Role.SUPERVISOR):
+    # Crisis cases gone quiet: hers, or the team's (the rows then name who is in charge).
+    team = user.has_role(Role.SUPERVISOR)
+    crises = visible if team else visible.filter(assigned_to=user)
+    if team:
         notices = list(Notice.objects.unseen()[:20])
         loads = caseloads(visible, today=today)
-        crises = visible
         # A supervisor watches the whole team: what is late and who is at risk, whoever's case.
         others = visible.exclude(assigned_to=user)
         team_overdue = list(case_rows(others.overdue(today)).order_by("follow_up_due")[:20])
@@ -302,7 +311,9 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
     # since the filter works out every crisis case's last contact anyway.
     quiet_since = timezone.now() - QUIET_FOR
     quiet = list(
-        quiet_crises(crises, since=quiet_since).annotate(in_all=Window(Count("pk")))[:HOME_ROWS]
+        quiet_crises(crises, since=quiet_since, counselor=team).annotate(
+            in_all=Window(Count("pk"))
+        )[:HOME_ROWS]
     )
     counts["quiet_crises"] = quiet[0].in_all if quiet else 0
     return Home(

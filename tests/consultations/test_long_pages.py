@@ -153,8 +153,9 @@ def test_a_counselors_quiet_crises_are_hers_and_a_supervisors_the_teams(
         quiet = queries.quiet_crises(cases, since=now - queries.QUIET_FOR)
         return list(quiet.values_list("pk", flat=True)[:HOME_ROWS])
 
-    mine = client_as("counselor").get(reverse("consultations:home")).context["home"]
-    team = client_as("supervisor").get(reverse("consultations:home")).context["home"]
+    mine_page = client_as("counselor").get(reverse("consultations:home"))
+    team_page = client_as("supervisor").get(reverse("consultations:home"))
+    mine, team = mine_page.context["home"], team_page.context["home"]
 
     hers = Case.objects.visible_to(counselor).filter(assigned_to=counselor)
     assert [c.client.nickname for c in mine.quiet_crises] == ["わたしの2", "わたしの1", "わたしの0"]
@@ -162,6 +163,12 @@ def test_a_counselors_quiet_crises_are_hers_and_a_supervisors_the_teams(
     assert mine.counts["quiet_crises"] == 3
     assert [c.pk for c in team.quiet_crises] == plain(Case.objects.visible_to(supervisor))
     assert team.counts["quiet_crises"] == 9
+    # Hers do not name who is in charge; the team's do.
+    assert f"担当: {counselor}" not in mine_page.content.decode()
+    team_html = team_page.content.decode()
+    start = team_html.index('id="quiet-heading"')
+    quiet = team_html[start : team_html.index("</section>", start)]
+    assert f"担当: {counselor}" in quiet and f"担当: {other_counselor}" in quiet
 
 
 def test_the_case_page_shows_her_latest_entries_and_links_the_whole_story(client_as, counselor):
