@@ -183,6 +183,8 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 # A session is renewed at most once a minute rather than written on every request
 # (kokona.middleware.SessionLifetimeMiddleware), so it is kept the idle time plus that minute from
 # its last renewal: never less than 30 minutes after the last request, never more than 31.
+# Django's database sessions, read with SQL compiled once per process.
+SESSION_ENGINE = "kokona.sessions"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_RENEW_EVERY = timedelta(minutes=1)
 SESSION_COOKIE_AGE = int((SESSION_IDLE_TIMEOUT + SESSION_RENEW_EVERY).total_seconds())
