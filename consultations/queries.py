@@ -5,7 +5,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
@@ -104,15 +104,24 @@ HANDED_OVER_WITHIN = dt.timedelta(days=14)
 WHO = ("from_user", "to_user", "changed_by")
 
 
+def gone_quiet(rows: QuerySet[Case], *, since: dt.datetime) -> QuerySet[Case]:
+    """Of case rows (`case_rows`), the open ones at crisis risk with no contact since `since`
+    (or none at all): the home's list and the case list's filter."""
+    return (
+        cast(CaseQuerySet, rows)
+        .open()
+        .filter(risk=Case.Risk.CRISIS)
+        .filter(Q(last_contact_at__lt=since) | Q(last_contact_at__isnull=True))  # type: ignore[misc]
+    )
+
+
 def quiet_crises(
     cases: CaseQuerySet, *, since: dt.datetime, counselor: bool = True
 ) -> QuerySet[Case]:
     """Open cases at crisis risk with no contact since `since` (or none at all), the longest
     without one first."""
-    return (
-        case_rows(cases.open().filter(risk=Case.Risk.CRISIS), counselor=counselor)
-        .filter(Q(last_contact_at__lt=since) | Q(last_contact_at__isnull=True))  # type: ignore[misc]
-        .order_by(F("last_contact_at").asc(nulls_first=True))  # never heard from: first
+    return gone_quiet(case_rows(cases, counselor=counselor), since=since).order_by(
+        F("last_contact_at").asc(nulls_first=True)  # never heard from: first
     )
 
 
@@ -411,7 +420,10 @@ def filtered_cases(user: User, filters: dict, *, today: dt.date | None = None) -
         contact_filter &= Q(occurred_at__lt=start_of_day(filters["date_to"] + dt.timedelta(days=1)))
     if contact_filter:
         cases = cases.filter(Exists(Contact.objects.filter(contact_filter, case=OuterRef("pk"))))
-    return case_rows(cases).order_by("-updated_at", "-pk")
+    rows = case_rows(cases)
+    if filters.get("quiet"):
+        rows = gone_quiet(rows, since=timezone.now() - QUIET_FOR)
+    return rows.order_by("-updated_at", "-pk")
 
 
 def client_cases(client: Client, user: User) -> QuerySet[Case]:

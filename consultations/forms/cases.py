@@ -153,6 +153,7 @@ class CaseFilterForm(forms.Form):
         label=_("Channel"), queryset=Channel.objects.all(), required=False, empty_label=_("Any")
     )
     overdue = forms.BooleanField(label=_("Follow-up overdue"), required=False)
+    quiet = forms.BooleanField(label=_("Crisis, no contact for 3 days"), required=False)
     date_from = forms.DateField(label=_("Contact from"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Contact to"), required=False, widget=DateInput())
 

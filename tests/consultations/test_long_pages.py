@@ -106,7 +106,9 @@ def test_each_home_list_holds_the_next_of_its_own_cases(client_as, counselor, su
     assert {c.client.nickname[:2] for c in home.due} == {"近日"}
 
 
-def test_the_home_lists_the_first_quiet_crises_and_counts_them_all(client_as, counselor):
+def test_the_home_lists_the_first_quiet_crises_counts_them_and_links_them_all(
+    client_as, counselor, other_counselor
+):
     now = timezone.now()
     for i in range(HOME_ROWS + 2):
         case = make_case(make_client(f"危機{i:02d}"), assigned_to=counselor, risk="crisis")
@@ -114,8 +116,19 @@ def test_the_home_lists_the_first_quiet_crises_and_counts_them_all(client_as, co
     heard = make_case(make_client("昨日連絡"), assigned_to=counselor, risk="crisis")
     make_contact(heard, at=now - dt.timedelta(days=1))
     make_case(make_client("記録なし"), assigned_to=counselor, risk="crisis")  # never contacted
+    closed_on = timezone.localdate()
+    make_case(
+        make_client("終結"),
+        assigned_to=counselor,
+        risk="crisis",
+        status="closed",
+        closed_on=closed_on,
+    )
+    make_case(make_client("高"), assigned_to=counselor, risk="high")
+    make_case(make_client("同僚の危機"), assigned_to=other_counselor, risk="crisis")
+    client = client_as("counselor")
 
-    response = client_as("counselor").get(reverse("consultations:home"))
+    response = client.get(reverse("consultations:home"))
 
     home = response.context["home"]
     assert home.counts["quiet_crises"] == HOME_ROWS + 3
@@ -126,7 +139,15 @@ def test_the_home_lists_the_first_quiet_crises_and_counts_them_all(client_as, co
     html = response.content.decode()
     quiet = html[html.index('id="quiet-heading"') :]
     assert f'<span class="count">{HOME_ROWS + 3}</span>' in quiet
-    assert f"全{HOME_ROWS + 3}件のうち最初の{HOME_ROWS}件" in quiet
+    link = f"?counselor={counselor.pk}&amp;quiet=on"
+    assert f"ケース一覧で全{HOME_ROWS + 3}件を見る（ここには最初の{HOME_ROWS}件）" in quiet
+    assert link in quiet[: quiet.index("</section>")]
+
+    listed = client.get(reverse("consultations:case_list") + link.replace("&amp;", "&"))
+
+    names = {case.client.nickname for case in listed.context["page"]}
+    assert names == {"記録なし", *(f"危機{i:02d}" for i in range(HOME_ROWS + 2))}
+    assert "3日以上連絡のない緊急" in listed.content.decode()  # the filter, said on the panel
 
 
 def test_a_counselors_quiet_crises_are_hers_and_a_supervisors_the_teams(
@@ -169,6 +190,7 @@ def test_a_counselors_quiet_crises_are_hers_and_a_supervisors_the_teams(
     start = team_html.index('id="quiet-heading"')
     quiet = team_html[start : team_html.index("</section>", start)]
     assert f"担当: {counselor}" in quiet and f"担当: {other_counselor}" in quiet
+    assert f'{reverse("consultations:case_list")}?quiet=on"' in quiet  # all nine, the team's
 
 
 def test_the_case_page_shows_her_latest_entries_and_links_the_whole_story(client_as, counselor):
