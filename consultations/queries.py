@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -31,6 +30,7 @@ from consultations.models import (
     Client,
     Contact,
 )
+from kokona.compiled import Compiled
 from kokona.crypto import HANDLE_KINDS
 from kokona.fiscal import start_of_day
 from kokona.models import AuditEvent, Notice, User, names_of
@@ -172,34 +172,29 @@ def _untaken() -> QuerySet[Contact, Any]:
 
 
 @functools.cache
-def _any_untaken() -> tuple[str, tuple[Any, ...]]:
-    """Whether any contact waits untaken, as SQL compiled once per process: the question holds
-    no value of a request (the time is the database's), and building and compiling the inbox's
-    query costs 1.4 ms of Python, on every home and every poll, for an inbox that is mostly
-    empty."""
-    return _untaken()[:1].query.sql_with_params()
+def _any_untaken() -> Compiled:
+    """Whether any contact waits untaken, as SQL compiled once per process (`kokona.compiled`):
+    building and compiling the inbox's query costs 1.4 ms of Python, on every home and every
+    poll, for an inbox that is mostly empty. Its time is the database's (`Now()`)."""
+    return Compiled(_untaken()[:1], INBOX_WITHIN)
 
 
-@functools.lru_cache(maxsize=256)
-def _any_handed_over(user_pk: int) -> tuple[str, tuple[Any, ...]]:
-    """Whether any case was handed over to her lately, as SQL compiled once per process and
-    counselor (her id is its only value), for the reason of `_any_untaken`."""
-    rows = _handed_over_to(CaseAssignment.objects.unscoped(), user_pk)
-    return rows.order_by().values("pk")[:1].query.sql_with_params()
+_SOMEONE = -(2**62)  # where her id goes in `_any_handed_over`
 
 
-def _any_rows(compiled: tuple[str, tuple[Any, ...]]) -> bool:
-    sql, params = compiled
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() is not None
+@functools.cache
+def _any_handed_over() -> Compiled:
+    """Whether any case was handed over to a counselor lately, as SQL compiled once per process,
+    for the reason of `_any_untaken`: her id is its value."""
+    rows = _handed_over_to(CaseAssignment.objects.unscoped(), _SOMEONE)
+    return Compiled(rows.order_by().values("pk")[:1], _SOMEONE, HANDED_OVER_WITHIN)
 
 
 def inbox(user: User) -> list[Contact]:
     """New contacts nobody has taken (`_untaken`) that she may see, newest first. The counselors'
     home polls it (htmx). Asked first whether there is any at all, past the door: a yes or no
     that reads no record and leaves the door's read undone when there is nothing to read."""
-    if not _any_rows(_any_untaken()):
+    if _any_untaken().first_row(INBOX_WITHIN) is None:
         return []
     return list(
         Contact.objects.visible_to(user)
@@ -224,7 +219,7 @@ def _handed_over_to(rows: QuerySet[CaseAssignment], user_pk: int) -> QuerySet[Ca
 
 def handed_over(user: User) -> list[CaseAssignment]:
     """The cases handed over to her lately, as her home lists them; asked first as the inbox is."""
-    if not _any_rows(_any_handed_over(user.pk)):
+    if _any_handed_over().first_row(user.pk, HANDED_OVER_WITHIN) is None:
         return []
     return list(
         _handed_over_to(CaseAssignment.objects.visible_to(user), user.pk)

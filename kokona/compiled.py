@@ -1,9 +1,10 @@
 """Reads whose SQL is compiled once per process: the two every signed-in request makes before
-anything else, its session (`kokona.sessions`) and its user (`kokona.backends`). Django builds
-and compiles a query afresh each time it runs, about 0.3 ms of Python for each of these, though
-their SQL never changes, only the values in it (a session key and the time, a user's id).
+anything else, its session (`kokona.sessions`) and its user (`kokona.backends`), and the yes-or-no
+questions the counselors' home asks before it reads a list (`consultations.queries`). Django
+builds and compiles a query afresh each time it runs, 0.3 ms of Python or more, though their SQL
+never changes, only the values in it (a session key and the time, a user's id).
 
-Neither read goes through an access door: nothing here is for a read of a woman's records, whose
+None of them goes through an access door: nothing here is for a read of a woman's records, whose
 SQL depends on who reads (`visible_to`)."""
 
 from collections.abc import Sequence
