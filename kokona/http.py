@@ -1,7 +1,8 @@
-"""The request a view receives once `role_required` let it through, and the paging and filters
-of lists."""
+"""The request a view receives once `role_required` let it through, the paging and filters of
+lists, and the links of their rows."""
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -11,6 +12,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import get_script_prefix, reverse
 from django_htmx.middleware import HtmxDetails
 
 from kokona.models import User
@@ -24,6 +26,24 @@ class AuthenticatedHttpRequest(HttpRequest):
 
     user: User  # type: ignore[assignment]
     htmx: HtmxDetails
+
+
+# No record has this id: it marks where a record's id goes in its reversed path.
+_ID = 2**62
+
+
+def record_path(name: str, pk: int) -> str:
+    """`reverse(name, args=[pk])` for a page of one record, put together around the path reversed
+    once per process (and script prefix): the lists link every row, and `reverse` takes about
+    20 µs a link, as long as the rest of a case row."""
+    before, after = _around_id(name, get_script_prefix())
+    return f"{before}{pk}{after}"
+
+
+@functools.cache
+def _around_id(name: str, prefix: str) -> tuple[str, str]:
+    before, _, after = reverse(name, args=[_ID]).partition(str(_ID))
+    return before, after
 
 
 def page_of(queryset: QuerySet, number: str | None, *, size: int = PAGE_SIZE) -> Page:

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +20,7 @@ from consultations.models.clients import Client
 from consultations.models.vocabularies import ClosingReason, ConcernCategory
 from kokona import audit
 from kokona.crypto import EncryptedTextField
+from kokona.http import record_path
 from kokona.locking import save_versioned
 from kokona.models import Provenance, User
 from kokona.roles import NPO_STAFF, Role
@@ -220,7 +220,7 @@ class Case(Provenance):
         return f"{self.client.nickname} #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("consultations:case_detail", args=[self.pk])
+        return record_path("consultations:case_detail", self.pk)
 
     @property
     def is_closed(self) -> bool:
