@@ -246,15 +246,14 @@ class Case(Provenance):
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            not self.is_closed
-            and self.follow_up_due is not None
-            and self.follow_up_due < timezone.localdate()
-        )
+        return self.is_overdue_on(timezone.localdate())
 
-    @property
-    def is_due_today(self) -> bool:
-        return not self.is_closed and self.follow_up_due == timezone.localdate()
+    def is_overdue_on(self, day: dt.date) -> bool:
+        """Her follow-up fell before `day` (a list drawing many rows asks the clock once)."""
+        return not self.is_closed and self.follow_up_due is not None and self.follow_up_due < day
+
+    def is_due_on(self, day: dt.date) -> bool:
+        return not self.is_closed and self.follow_up_due == day
 
     # --- one-row transitions ---------------------------------------------------------------
 

@@ -35,12 +35,14 @@ from kokona.templatetags.kokona import short_date, short_datetime
 register = template.Library()
 
 
-@register.simple_tag
-def case_row(case: Case, show_counselor: bool = False) -> SafeString:
+@register.simple_tag(takes_context=True)
+def case_row(context: template.Context, case: Case, show_counselor: bool = False) -> SafeString:
     """Her nickname linked to the case, her code, the status and warning tags, then the main
     concern, the follow-up date (late or due today said so), the last contact and, in lists of
-    everyone's cases, who is in charge."""
-    today = timezone.localdate()
+    everyone's cases, who is in charge. Today is asked once for the page's rows."""
+    today = context.render_context.get("today")
+    if today is None:
+        today = context.render_context["today"] = timezone.localdate()
     # Each text is translated outside the f-strings: makemessages does not look inside them.
     html = [
         f'<li class="case-row">\n  <a class="case-row__name" href="{case.get_absolute_url()}">'
@@ -74,10 +76,10 @@ def case_row(case: Case, show_counselor: bool = False) -> SafeString:
 def _follow_up(case: Case, today: dt.date) -> str:
     label = escape(_("Follow up by"))
     due = f"{label} {short_date(case.follow_up_due, today)}"
-    if case.is_overdue:
+    if case.is_overdue_on(today):
         overdue = escape(_("overdue"))
         return f'\n    <span class="overdue">{due}（{overdue}）</span>'
-    if case.is_due_today:
+    if case.is_due_on(today):
         warning = escape(_("Due today"))
         return f'\n    <span>{due}<strong class="tag tag--warning">{warning}</strong></span>'
     return f"\n    <span>{due}</span>"
