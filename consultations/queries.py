@@ -194,7 +194,7 @@ def inbox(user: User) -> list[Contact]:
     """New contacts nobody has taken (`_untaken`) that she may see, newest first. The counselors'
     home polls it (htmx). Asked first whether there is any at all, past the door: a yes or no
     that reads no record and leaves the door's read undone when there is nothing to read."""
-    if _any_untaken().first_row(INBOX_WITHIN) is None:
+    if not _any_untaken().any(INBOX_WITHIN):
         return []
     return list(
         Contact.objects.visible_to(user)
@@ -219,7 +219,7 @@ def _handed_over_to(rows: QuerySet[CaseAssignment], user_pk: int) -> QuerySet[Ca
 
 def handed_over(user: User) -> list[CaseAssignment]:
     """The cases handed over to her lately, as her home lists them; asked first as the inbox is."""
-    if _any_handed_over().first_row(user.pk, HANDED_OVER_WITHIN) is None:
+    if not _any_handed_over().any(user.pk, HANDED_OVER_WITHIN):
         return []
     return list(
         _handed_over_to(CaseAssignment.objects.visible_to(user), user.pk)

@@ -26,13 +26,24 @@ class Compiled:
         if any(len(found) != 1 for found in places):
             raise ValueError(f"values other than the markers in {self.sql!r}: {params!r}")
         self.order = [found[0] for found in places]
+        # Asked as a plain SELECT: a union's SQL opens with a parenthesis, which pghistory takes
+        # for a write and prefixes with its context, a second statement on every ask.
+        self._any = f"SELECT EXISTS({self.sql})"
 
     def params(self, values: Sequence[Any]) -> list[Any]:
         return [values[i] for i in self.order]
 
     def first_row(self, *values: Any) -> tuple[Any, ...] | None:
+        return self._run(self.sql, values)
+
+    def any(self, *values: Any) -> bool:
+        """Whether the query finds a row."""
+        row = self._run(self._any, values)
+        return bool(row and row[0])
+
+    def _run(self, sql: str, values: Sequence[Any]) -> tuple[Any, ...] | None:
         with connections[router.db_for_read(self.model)].cursor() as cursor:
-            cursor.execute(self.sql, self.params(values))
+            cursor.execute(sql, self.params(values))
             return cursor.fetchone()  # type: ignore[no-any-return]
 
 

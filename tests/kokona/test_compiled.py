@@ -1,10 +1,14 @@
-"""The reads compiled once per process (kokona.compiled): a signed-in request's session and user."""
+"""The reads compiled once per process (kokona.compiled): a signed-in request's session and user,
+and the yes-or-no questions asked before a list is read."""
 
 import datetime as dt
 
+import pghistory
 import pytest
 from django.contrib.sessions.backends import db as djangos
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kokona.backends import RolesBackend
@@ -28,6 +32,21 @@ def test_each_value_goes_where_its_marker_stood(counselor, other_counselor):
 
     assert found == (other_counselor.pk,)
     assert read.first_row(counselor.display_name, other_counselor.username) is None
+
+
+def test_a_question_says_whether_there_is_a_row_in_one_plain_statement(counselor, other_counselor):
+    # A union, whose SQL opens with a parenthesis: pghistory prefixes such a statement with its
+    # context unless it is asked as a SELECT.
+    named = User.objects.filter(username="\x00a").values("pk")
+    rows = named.union(User.objects.filter(display_name="\x00a").values("pk"))[:1]
+    question = Compiled(rows, "\x00a")
+
+    with pghistory.context(user=counselor.pk), CaptureQueriesContext(connection) as ran:
+        assert question.any(counselor.username) is True
+        assert question.any(other_counselor.display_name) is True
+        assert question.any("nobody-is-called-this") is False
+
+    assert [q["sql"][:15] for q in ran.captured_queries] == ["SELECT EXISTS(("] * 3
 
 
 def test_a_session_reads_as_in_djangos_own_store(db):
