@@ -30,7 +30,7 @@ from consultations.models import (
     Client,
     Contact,
 )
-from kokona.compiled import Compiled
+from kokona.compiled import AN_ID, Compiled
 from kokona.crypto import HANDLE_KINDS
 from kokona.fiscal import start_of_day
 from kokona.models import AuditEvent, Notice, User, names_of
@@ -179,15 +179,12 @@ def _any_untaken() -> Compiled:
     return Compiled(_untaken()[:1], INBOX_WITHIN)
 
 
-_SOMEONE = -(2**62)  # where her id goes in `_any_handed_over`
-
-
 @functools.cache
 def _any_handed_over() -> Compiled:
     """Whether any case was handed over to a counselor lately, as SQL compiled once per process,
     for the reason of `_any_untaken`: her id is its value."""
-    rows = _handed_over_to(CaseAssignment.objects.unscoped(), _SOMEONE)
-    return Compiled(rows.order_by().values("pk")[:1], _SOMEONE, HANDED_OVER_WITHIN)
+    rows = _handed_over_to(CaseAssignment.objects.unscoped(), AN_ID)
+    return Compiled(rows.order_by().values("pk")[:1], AN_ID, HANDED_OVER_WITHIN)
 
 
 def inbox(user: User) -> list[Contact]:

@@ -4,15 +4,13 @@ import functools
 
 from django.contrib.auth.backends import ModelBackend
 
-from kokona.compiled import Compiled
+from kokona.compiled import AN_ID, Compiled
 from kokona.models import User
-
-_ID = -(2**62)
 
 
 @functools.cache
 def _signed_in() -> Compiled:
-    return Compiled(User.objects.signed_in().filter(pk=_ID)[:1], _ID)
+    return Compiled(User.objects.signed_in().filter(pk=AN_ID)[:1], AN_ID)
 
 
 class RolesBackend(ModelBackend):

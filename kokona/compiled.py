@@ -13,6 +13,9 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import QuerySet
 
+# A marker for a record's id: no record has it.
+AN_ID = -(2**62)
+
 
 class Compiled:
     """The SQL of a query built with `markers` where its values go, run with other values."""

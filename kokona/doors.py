@@ -4,8 +4,9 @@ A model holding what a woman told us takes a `DoorQuerySet` as its default manag
 query costs nothing; running it (iterating, counting, `exists`, `aggregate`, `update`, `delete`)
 raises `UnscopedRead` unless it went through the model's access door, `visible_to(user)`, or says by
 name that it looks past the door, `unscoped()` (the door's own refusal log, a notice to the
-supervisors, the home's yes-or-no questions before it reads a list through the door, tests). Related managers (`client.cases`) are built from the same class, so a read
-through a relation needs the door too: a restricted case cannot leak through `client.cases.all()`.
+supervisors, the home's yes-or-no questions before it reads a list through the door, tests).
+Related managers (`client.cases`) are built from the same class, so a read through a relation
+needs the door too: a restricted case cannot leak through `client.cases.all()`.
 
 Django's own row-level work (saving, refreshing, deleting, following a foreign key forward) goes
 through `_base_manager`, a plain manager, and is untouched; so is `create()`, which reads nothing.
