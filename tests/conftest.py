@@ -83,8 +83,20 @@ def add_authenticator(user: User, key: str = TOTP_KEY) -> TOTPDevice:
 
 
 def totp_code(device: TOTPDevice, offset_steps: int = 0) -> str:
+    """The code her authenticator would be taken for now, as the server counts.
+
+    The server keeps the device's drift (a code accepted a step late moves it by one) and takes a
+    code once (`last_t`): both are read from the database, so a second sign-in in the same half
+    minute, or one just across a step, gets the next code rather than a refused one.
+    """
+    device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + offset_steps * device.step
+    totp.time = time.time()
+    unused = max(totp.t(), device.last_t + 1)
+    if unused > totp.t() + device.tolerance:  # every code the server takes now has been used
+        time.sleep(device.step - (totp.time - device.t0) % device.step)
+        return totp_code(device, offset_steps)
+    totp.time += (unused + offset_steps - totp.t()) * device.step
     return f"{totp.token():06d}"
 
 
