@@ -396,11 +396,12 @@ def filtered_cases(user: User, filters: dict, *, today: dt.date | None = None) -
     if filters.get("counselor"):
         cases = cases.filter(assigned_to=filters["counselor"])
     if category := filters.get("category"):
-        # A subquery, not a join: a join needs DISTINCT over every column of the rows shown.
+        # A subquery, not a join: a join needs DISTINCT over every column of the rows shown. Her
+        # main concern is among her concerns (services.record_contact, services.update_case).
         concerned = Case.categories.through.objects.filter(
             case=OuterRef("pk"), concerncategory=category
         )
-        cases = cases.filter(Exists(concerned) | Q(primary_concern=category))
+        cases = cases.filter(Exists(concerned))
     if filters.get("overdue"):
         cases = cases.overdue(today)
     contact_filter = Q()

@@ -135,6 +135,15 @@ def _women_and_cases(scale: Scale, year: int, vocab: dict[str, list]) -> list[Ca
         )
     Case.objects.bulk_create(cases, batch_size=BATCH)
     _link(Case.categories.through, "case_id", cases, vocab["concerns"], scale)
+    # Her main concern is among her concerns, as recording a contact keeps it.
+    Case.categories.through.objects.bulk_create(
+        (
+            Case.categories.through(case_id=case.pk, concerncategory_id=case.primary_concern_id)
+            for case in cases
+        ),
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
     CaseStatusChange.objects.bulk_create(
         (
             CaseStatusChange(

@@ -227,7 +227,8 @@ def record_contact(
 
     `by` is who records it, `counselor` who talked with her (None: not known yet).
     """
-    categories = list(categories)
+    # The main concern is always among her concerns (the case list's concern filter asks them).
+    categories = list(dict.fromkeys([*categories, *filter(None, [primary_concern])]))
     if case is not None:
         refuse_if_closed(case)
         client = case.client
@@ -346,8 +347,11 @@ def update_case(
     # Read from the database: a ModelForm has already put the new values on `case`.
     was_restricted = Case._base_manager.values_list("restricted", flat=True).get(pk=case.pk)
     save_versioned(case, expected_version, fields)
+    if categories is None and "primary_concern" in fields:
+        categories = case.categories.all()
     if categories is not None:
-        case.categories.set(categories)
+        # The main concern is always among her concerns (the case list's concern filter asks them).
+        case.categories.set({*categories, *filter(None, [case.primary_concern])})
     changed = sorted(fields) + (["categories"] if categories is not None else [])
     detail: dict[str, object] = {"fields": changed}
     if case.restricted != was_restricted:

@@ -21,8 +21,12 @@ def make_client(nickname: str = "みさき", *, by: User | None = None, **fields
 
 
 def make_case(client=None, *, assigned_to: User | None = None, **fields: object):
+    """A case; its main concern, when given, is among its concerns as the services keep it."""
     client = client or make_client()
-    return Case.objects.create(client=client, assigned_to=assigned_to, **fields)
+    case = Case.objects.create(client=client, assigned_to=assigned_to, **fields)
+    if case.primary_concern_id is not None:
+        case.categories.add(case.primary_concern_id)
+    return case
 
 
 def make_contact(case=None, *, client=None, at=None, channel: str = "line", **fields: object):
