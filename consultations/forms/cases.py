@@ -100,6 +100,8 @@ class CaseForm(ErrorSummaryFocusMixin, forms.ModelForm):
             "risk": ChoiceChips,
             "follow_up_due": DateInput(),
         }
+        # services.update_case ticks it among the concerns when it is not.
+        help_texts = {"primary_concern": _("The main concern is always one of her concerns.")}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -94,3 +94,11 @@ def test_the_migration_puts_each_main_concern_among_the_concerns_once(counselor)
     assert among.categories.count() == 1
     assert concerns_of(none) == set()
     assert sorted(found_by(counselor, "dv")) == sorted([apart.pk, among.pk])
+
+
+def test_the_edit_page_says_the_main_concern_is_among_the_concerns(client_as, counselor):
+    case = Case.objects.create(client=make_client("ゆい"), assigned_to=counselor)
+
+    html = client_as("counselor").get(reverse("consultations:case_edit", args=[case.pk]))
+
+    assert "主訴は相談内容にも必ず含まれます" in html.content.decode()
