@@ -200,6 +200,14 @@ def _carry_into_case(
     case.refresh_from_db()
 
 
+def with_main_concern(
+    categories: Iterable[ConcernCategory], main: ConcernCategory | None
+) -> list[ConcernCategory]:
+    """Her concerns with her main concern among them, as a case always holds it: the case list's
+    concern filter asks the concerns alone (queries.filtered_cases)."""
+    return list(dict.fromkeys([*categories, *([main] if main is not None else [])]))
+
+
 @transaction.atomic
 def record_contact(
     *,
@@ -227,8 +235,7 @@ def record_contact(
 
     `by` is who records it, `counselor` who talked with her (None: not known yet).
     """
-    # The main concern is always among her concerns (the case list's concern filter asks them).
-    categories = list(dict.fromkeys([*categories, *filter(None, [primary_concern])]))
+    categories = with_main_concern(categories, primary_concern)
     if case is not None:
         refuse_if_closed(case)
         client = case.client
@@ -350,8 +357,7 @@ def update_case(
     if categories is None and "primary_concern" in fields:
         categories = case.categories.all()
     if categories is not None:
-        # The main concern is always among her concerns (the case list's concern filter asks them).
-        case.categories.set({*categories, *filter(None, [case.primary_concern])})
+        case.categories.set(with_main_concern(categories, case.primary_concern))
     changed = sorted(fields) + (["categories"] if categories is not None else [])
     detail: dict[str, object] = {"fields": changed}
     if case.restricted != was_restricted:

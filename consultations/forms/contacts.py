@@ -217,13 +217,14 @@ class QuickContactForm(ErrorSummaryFocusMixin, forms.Form):
         return data
 
     def _clean_main_concern(self, data: dict[str, Any]) -> None:
-        """She marks the main concern herself when she ticks several; the main concern is always
-        among the concerns."""
+        """She marks the main concern herself when she ticks several (recording puts the main
+        concern among the concerns: services.with_main_concern)."""
         categories = list(data.get("categories") or [])
-        main = data.get("primary_concern")
-        if main is not None and main not in categories:
-            data["categories"] = [*categories, main]
-        elif main is None and len(categories) > 1 and self._case_needs_a_main_concern(data):
+        if (
+            data.get("primary_concern") is None
+            and len(categories) > 1
+            and self._case_needs_a_main_concern(data)
+        ):
             self.add_error(
                 "primary_concern", _("Several concerns are ticked: mark the one she came about.")
             )
