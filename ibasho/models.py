@@ -13,7 +13,6 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +20,7 @@ from consultations.access import PersonalQuerySet
 from consultations.models import Client, SupportActivity
 from kokona.crypto import EncryptedTextField
 from kokona.fiscal import JST, fiscal_year_span
+from kokona.http import path_of
 from kokona.models import Provenance
 from kokona.vocabularies import Vocabulary
 
@@ -158,7 +158,7 @@ class Session(Provenance):
         return f"{self.program} {local:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
-        return reverse("ibasho:session_detail", args=[self.pk])
+        return path_of("ibasho:session_detail", self.pk)
 
     @property
     def date(self) -> dt.date:

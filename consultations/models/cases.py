@@ -20,7 +20,7 @@ from consultations.models.clients import Client
 from consultations.models.vocabularies import ClosingReason, ConcernCategory
 from kokona import audit
 from kokona.crypto import EncryptedTextField
-from kokona.http import record_path
+from kokona.http import path_of
 from kokona.locking import save_versioned
 from kokona.models import Provenance, User
 from kokona.roles import NPO_STAFF, Role
@@ -220,7 +220,7 @@ class Case(Provenance):
         return f"{self.client.nickname} #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        return record_path("consultations:case_detail", self.pk)
+        return path_of("consultations:case_detail", self.pk)
 
     @property
     def is_closed(self) -> bool:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from consultations.access import PersonalQuerySet
 from consultations.models.vocabularies import AgeBand
 from kokona.crypto import HANDLE_KINDS, EncryptedTextField, keyed_hash
-from kokona.http import record_path
+from kokona.http import path_of
 from kokona.models import Provenance
 
 
@@ -104,7 +104,7 @@ class Client(Provenance):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
-        return record_path("consultations:client_detail", self.pk)
+        return path_of("consultations:client_detail", self.pk)
 
     @property
     def code(self) -> str:
