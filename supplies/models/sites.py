@@ -11,10 +11,10 @@ from typing import Self
 import pghistory
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kokona.http import path_of
 from kokona.models import Provenance
 from supplies.models.vocabularies import Area, SchoolLevel, SiteCategory
 
@@ -118,7 +118,7 @@ class Site(Provenance):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("supplies:site_detail", args=[self.pk])
+        return path_of("supplies:site_detail", self.pk)
 
     def status_on(self, day: dt.date | None = None) -> SiteStatus:
         day = day or timezone.localdate()
@@ -215,7 +215,7 @@ class OutreachPlacement(Provenance):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("supplies:placement_detail", args=[self.pk])
+        return path_of("supplies:placement_detail", self.pk)
 
     @property
     def is_active(self) -> bool:

@@ -4,6 +4,7 @@ Seeded by a data migration (0002); imports accept an entry's Japanese label or i
 """
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from kokona.vocabularies import Vocabulary
@@ -62,10 +63,10 @@ class Item(Vocabulary):
         help_text=_("What a site normally holds: the restock round suggests at least this much."),
     )
 
-    @property
+    @cached_property
     def unit_label(self) -> str:
-        """As get_unit_display, without building a dictionary of every choice on each call: a
-        round sheet shows it on every line."""
+        """As get_unit_display, without building a dictionary of every choice on each call, and
+        once an item: a round sheet shows it on every line, for the same few items."""
         return str(Unit(self.unit).label)
 
     class Meta(Vocabulary.Meta):

@@ -2,11 +2,11 @@ import datetime as dt
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from kokona.http import path_of
 from supplies.queries import RoundStop
 
 register = template.Library()
@@ -60,7 +60,7 @@ def round_stop(stop: RoundStop, head: str) -> SafeString:
         f'\n      <p class="small muted">{escape(books)} · {escape(last)}{notes}</p>'
         f'\n    </header>\n    <table class="round-table">\n      {head}\n      <tbody>\n        {lines}'
         "\n      </tbody>\n    </table>"
-        f'\n    <p class="screen-only"><a href="{reverse("supplies:restock", args=[site.pk])}">'
+        f'\n    <p class="screen-only"><a href="{path_of("supplies:restock", site.pk)}">'
         f"{restock}</a></p>\n  </article>"
     )
     # Every value above is escaped as it is written in; `head` is the sheet's own drawing.
