@@ -24,9 +24,11 @@ from django.utils.translation import gettext as _
 from consultations.models import (
     Case,
     CaseAssignment,
+    CaseStatus,
     CaseStatusChange,
     Contact,
     Referral,
+    Risk,
     SupportActivity,
 )
 from consultations.timelines import Entry
@@ -39,49 +41,67 @@ register = template.Library()
 def case_row(context: template.Context, case: Case, show_counselor: bool = False) -> SafeString:
     """Her nickname linked to the case, her code, the status and warning tags, then the main
     concern, the follow-up date (late or due today said so), the last contact and, in lists of
-    everyone's cases, who is in charge. Today is asked once for the page's rows."""
+    everyone's cases, who is in charge. Today and the rows' words are asked once for the page."""
     today = context.render_context.get("today")
     if today is None:
         today = context.render_context["today"] = timezone.localdate()
-    # Each text is translated outside the f-strings: makemessages does not look inside them.
+    words = context.render_context.get("case_row_words")
+    if words is None:
+        words = context.render_context["case_row_words"] = _Words()
     html = [
         f'<li class="case-row">\n  <a class="case-row__name" href="{case.get_absolute_url()}">'
         f"{escape(case.client.nickname)}</a>\n"
         f'  <span class="muted small">{case.client.code}</span>\n'
-        f'  <span class="tag tag--{case.status_tone}">{escape(case.status_label)}</span>'
+        f'  <span class="tag tag--{case.status_tone}">{words.status[case.status]}</span>'
     ]
     if case.is_high_risk:
-        risk = escape(_("Risk"))
-        html.append(f'\n  <span class="tag tag--error">{risk}: {escape(case.risk_label)}</span>')
+        html.append(
+            f'\n  <span class="tag tag--error">{words.risk}: {words.risks[case.risk]}</span>'
+        )
     if case.restricted:
-        restricted = escape(_("Restricted"))
-        html.append(f'\n  <span class="tag tag--muted">{restricted}</span>')
+        html.append(f'\n  <span class="tag tag--muted">{words.restricted}</span>')
     html.append('\n  <div class="case-row__meta small">')
     if case.primary_concern:
         html.append(f"\n    <span>{escape(str(case.primary_concern))}</span>")
     if case.follow_up_due:
-        html.append(_follow_up(case, today))
+        html.append(_follow_up(case, today, words))
     last_contact = getattr(case, "last_contact_at", None)
     if last_contact:
-        last = escape(_("Last contact"))
-        html.append(f"\n    <span>{last} {short_date(last_contact, today)}</span>")
+        html.append(f"\n    <span>{words.last_contact} {short_date(last_contact, today)}</span>")
     if show_counselor:
-        in_charge, name = escape(_("In charge")), escape(str(case.assigned_to or _("nobody")))
-        html.append(f"\n    <span>{in_charge}: {name}</span>")
+        name = escape(str(case.assigned_to)) if case.assigned_to else words.nobody
+        html.append(f"\n    <span>{words.in_charge}: {name}</span>")
     html.append("</div>\n</li>")
     # Every value above is escaped as it is written in.
     return mark_safe("".join(html))  # noqa: S308  # nosec B308 B703
 
 
-def _follow_up(case: Case, today: dt.date) -> str:
-    label = escape(_("Follow up by"))
-    due = f"{label} {short_date(case.follow_up_due, today)}"
+class _Words:
+    """The words a case row writes, translated and escaped once a page: a list of 25 rows asked
+    Django's translation for them about 150 times, each time looking up the active language."""
+
+    def __init__(self) -> None:
+        # Each text is translated outside the f-strings: makemessages does not look inside them.
+        self.status = {status.value: escape(str(status.label)) for status in CaseStatus}
+        self.risks = {risk.value: escape(str(risk.label)) for risk in Risk}
+        self.risk = escape(_("Risk"))
+        self.restricted = escape(_("Restricted"))
+        self.last_contact = escape(_("Last contact"))
+        self.in_charge = escape(_("In charge"))
+        self.nobody = escape(_("nobody"))
+        self.follow_up_by = escape(_("Follow up by"))
+        self.overdue = escape(_("overdue"))
+        self.due_today = escape(_("Due today"))
+
+
+def _follow_up(case: Case, today: dt.date, words: _Words) -> str:
+    due = f"{words.follow_up_by} {short_date(case.follow_up_due, today)}"
     if case.is_overdue_on(today):
-        overdue = escape(_("overdue"))
-        return f'\n    <span class="overdue">{due}（{overdue}）</span>'
+        return f'\n    <span class="overdue">{due}（{words.overdue}）</span>'
     if case.is_due_on(today):
-        warning = escape(_("Due today"))
-        return f'\n    <span>{due}<strong class="tag tag--warning">{warning}</strong></span>'
+        return (
+            f'\n    <span>{due}<strong class="tag tag--warning">{words.due_today}</strong></span>'
+        )
     return f"\n    <span>{due}</span>"
 
 
