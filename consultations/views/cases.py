@@ -98,8 +98,9 @@ def _case_page(request: AuthenticatedHttpRequest, case: Case, **forms: object) -
         "case": case,
         "is_supervisor": user.has_role(Role.SUPERVISOR),
         "open_panel": open_panel,
-        "line": line_intake.case_panel(case, user),
-        "line_form": LineReplyForm(),
+        "line": (line := line_intake.case_panel(case, user)),
+        # Her LINE panel's form, only for a woman who writes on LINE.
+        "line_form": LineReplyForm() if line is not None else None,
     }
     context |= timelines.timeline_page(case, user, whole="story" in request.GET)
     shown = {open_panel} | ({"status"} if case.is_closed else set())
