@@ -71,8 +71,8 @@ def session_chip(session: Session) -> SafeString:
 
 @register.simple_tag
 def session_places(session: Session) -> SafeString:
-    """「3/10人」 or 「3人予約」 (no limit), and the childcare places taken when it has childcare:
-    those booked (`ibasho.queries.with_places`) and the head count."""
+    """「3/10人」, or 「3人」 with no limit, and the childcare places taken when it has childcare
+    (「託児 2/4」): those booked (`ibasho.queries.with_places`) and the head count."""
     taken = session.registered + session.anonymous_count  # type: ignore[attr-defined]
     if session.capacity:
         text = _("%(taken)s/%(capacity)s places") % {"taken": taken, "capacity": session.capacity}
