@@ -2,13 +2,15 @@
 only as far back as the page shows. Five queries, however long the story."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
-from django.db.models import Field, Model, OuterRef, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Expression, F, Field, Model, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from consultations.models import (
@@ -35,15 +37,59 @@ class Entry:
 
 
 def _contacts(case: Case, user: User) -> QuerySet[Any]:
-    concerns = ConcernCategory.objects.filter(contacts=OuterRef("pk"))
     return (
         case.contacts.visible_to(user)
         .select_related("channel", "counselor")
         .defer(*named_only("counselor"))
         # Her concerns' labels in the same query, in their vocabulary's order (`concerns`).
-        .annotate(concerns=ArraySubquery(concerns.values("label")))
+        .annotate(concerns=ConcernLabels(F("pk")))
         .order_by("-occurred_at", "-pk")
     )
+
+
+class ConcernLabels(Expression):
+    """A contact's concerns' labels as one array, in their vocabulary's order: the SQL Django
+    writes for `ArraySubquery(ConcernCategory.objects.filter(contacts=OuterRef("pk"))
+    .values("label"))`, written here in one go, as the door's rule on the woman is
+    (`access.WomanSeenBy`): Django built, resolved and compiled that subquery afresh on every
+    case page, about 0.6 ms of its Python. Names from the models; the contact's id is the outer
+    query's column."""
+
+    output_field = ArrayField(models.CharField())
+
+    def __init__(self, contact: F) -> None:
+        super().__init__()
+        self.contact: Any = contact  # resolved: the column that holds the contact's id
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.contact]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.contact,) = exprs
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        contact, params = compiler.compile(self.contact)
+        quote = connection.ops.quote_name
+        links = Contact.categories.through._meta
+        concern = ConcernCategory._meta
+        of_contact, of_concern = (
+            quote(str(cast(models.Field, links.get_field(name)).column))
+            for name in ("contact", "concerncategory")
+        )
+        label, order, pk = (
+            quote(str(cast(models.Field, concern.get_field(name)).column))
+            for name in ("label", "order", "id")
+        )
+        # Names from the models' own metadata; the only value is the outer query's column.
+        sql = (
+            f"ARRAY(SELECT kokona_concern.{label} FROM {quote(concern.db_table)} kokona_concern"  # noqa: S608  # nosec B608
+            f" JOIN {quote(links.db_table)} kokona_link ON kokona_concern.{pk} = kokona_link.{of_concern}"
+            f" WHERE kokona_link.{of_contact} = ({contact})"
+            f" ORDER BY kokona_concern.{order} ASC, kokona_concern.{pk} ASC)"
+        )
+        return sql, tuple(params)
 
 
 def _activities(case: Case, user: User) -> QuerySet[Any]:
