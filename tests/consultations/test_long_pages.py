@@ -3,7 +3,7 @@
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -153,8 +153,8 @@ def test_the_home_lists_the_first_quiet_crises_counts_them_and_links_them_all(
 def test_a_counselors_quiet_crises_are_hers_and_a_supervisors_the_teams(
     client_as, counselor, other_counselor, supervisor
 ):
-    """A counselor's quiet crises are numbered with her open cases (queries.my_open_cases); a
-    supervisor's are the team's, read apart. Both as the plain query gives them."""
+    """A counselor's quiet crises are her own open cases'; a supervisor's are the team's. Both as
+    the plain query gives them."""
     now = timezone.now()
     for owner, name in [(counselor, "わたしの"), (other_counselor, "同僚の"), (None, "未担当の")]:
         for i in range(3):
@@ -191,6 +191,44 @@ def test_a_counselors_quiet_crises_are_hers_and_a_supervisors_the_teams(
     quiet = team_html[start : team_html.index("</section>", start)]
     assert f"担当: {counselor}" in quiet and f"担当: {other_counselor}" in quiet
     assert f'{reverse("consultations:case_list")}?quiet=on"' in quiet  # all nine, the team's
+
+
+def test_a_case_heard_from_exactly_quiet_for_ago_is_not_quiet_and_ties_keep_the_oldest_first(
+    counselor,
+):
+    """ "No contact since" is the line (queries.gone_quiet): a contact at that very moment counts,
+    one a microsecond before it does not; cases last heard from at the same moment come in the
+    order they were opened, so the home and a second look agree."""
+    since = timezone.now() - queries.QUIET_FOR
+    at_the_line = make_case(make_client("ちょうど"), assigned_to=counselor, risk="crisis")
+    make_contact(at_the_line, at=since)
+    just_before = [
+        make_case(make_client(f"直前{i}"), assigned_to=counselor, risk="crisis") for i in range(3)
+    ]
+    for case in reversed(just_before):
+        make_contact(case, at=since - dt.timedelta(microseconds=1))
+
+    quiet = queries.quiet_crises(Case.objects.visible_to(counselor), since=since)
+
+    assert [case.pk for case in quiet] == [case.pk for case in just_before]
+
+
+def test_her_crisis_cases_are_found_by_their_own_index(counselor):
+    """Her open cases at crisis risk are a few of her hundreds: read from the partial index
+    case_open_crisis, not from every open case of hers (bench/README.md)."""
+    make_case(make_client("危機"), assigned_to=counselor, risk="crisis")
+    quiet = queries.quiet_crises(
+        Case.objects.visible_to(counselor).filter(assigned_to=counselor),
+        since=timezone.now() - queries.QUIET_FOR,
+    )
+    sql, params = quiet.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A test's few rows would be read whole; the plan is asked as for many.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "using case_open_crisis on consultations_case " in plan
 
 
 def test_the_case_page_shows_her_latest_entries_and_links_the_whole_story(client_as, counselor):
