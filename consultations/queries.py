@@ -30,7 +30,7 @@ from consultations.models import (
     Client,
     Contact,
 )
-from kokona.compiled import AN_ID, Compiled
+from kokona.compiled import AN_ID, Compiled, ask
 from kokona.crypto import HANDLE_KINDS
 from kokona.fiscal import start_of_day
 from kokona.models import AuditEvent, Notice, User, names_of
@@ -195,9 +195,12 @@ def _any_handed_over() -> Compiled:
 def inbox(user: User) -> list[Contact]:
     """New contacts nobody has taken (`_untaken`) that she may see, newest first. The counselors'
     home polls it (htmx). Asked first whether there is any at all, past the door: a yes or no
-    that reads no record and leaves the door's read undone when there is nothing to read."""
-    if not _any_untaken().any(INBOX_WITHIN):
-        return []
+    that reads no record and leaves the door's read undone when there is nothing to read (the
+    home asks it with its other question: `home`)."""
+    return _inbox_rows(user) if _any_untaken().any(INBOX_WITHIN) else []
+
+
+def _inbox_rows(user: User) -> list[Contact]:
     return list(
         Contact.objects.visible_to(user)
         .filter(pk__in=_untaken())
@@ -220,9 +223,8 @@ def _handed_over_to(rows: QuerySet[CaseAssignment], user_pk: int) -> QuerySet[Ca
 
 
 def handed_over(user: User) -> list[CaseAssignment]:
-    """The cases handed over to her lately, as her home lists them; asked first as the inbox is."""
-    if not _any_handed_over().any(user.pk, HANDED_OVER_WITHIN):
-        return []
+    """The cases handed over to her lately, as her home lists them: read when its question
+    (`_any_handed_over`) found any."""
     return list(
         _handed_over_to(CaseAssignment.objects.visible_to(user), user.pk)
         .select_related("case__client", *WHO)
@@ -322,14 +324,18 @@ def home(user: User, *, today: dt.date | None = None) -> Home:
         )[:HOME_ROWS]
     )
     counts["quiet_crises"] = quiet[0].in_all if quiet else 0
+    # Whether anything waits in the inbox or was handed over to her: one statement for both.
+    waiting, handed = ask(
+        (_any_untaken(), [INBOX_WITHIN]), (_any_handed_over(), [user.pk, HANDED_OVER_WITHIN])
+    )
     return Home(
         overdue=overdue,
         due=due,
-        unassigned=inbox(user),
+        unassigned=_inbox_rows(user) if waiting else [],
         team_overdue=team_overdue,
         team_at_risk=team_at_risk,
         notices=notices,
-        handed_over=handed_over(user),
+        handed_over=handed_over(user) if handed else [],
         quiet_crises=quiet,
         caseloads=loads,
         counts=counts,

@@ -1,7 +1,7 @@
 """Reads whose SQL is compiled once per process: the two every signed-in request makes before
 anything else, its session (`kokona.sessions`) and its user (`kokona.backends`), and the yes-or-no
 questions asked before a read through the door: the counselors' home's before it reads a list
-(`consultations.queries`), the case page's before it reads her LINE account
+(`consultations.queries`, both in one statement: `ask`), the case page's before it reads her LINE account
 (`consultations.line_intake`). Django builds and compiles a query afresh each time it runs, 0.3 ms
 of Python or more, though their SQL never changes, only the values in it (a session key and the
 time, a user's id).
@@ -55,3 +55,13 @@ class Compiled:
 
 def _same(marker: object, param: object) -> bool:
     return type(marker) is type(param) and marker == param
+
+
+def ask(*questions: tuple[Compiled, Sequence[Any]]) -> tuple[bool, ...]:
+    """Whether each query finds a row, given its values, all asked in one statement: one round
+    trip to the database, where each asked apart is one more (about 0.4 ms on the home)."""
+    sql = "SELECT " + ", ".join(f"EXISTS({question.sql})" for question, _ in questions)
+    params = [p for question, values in questions for p in question.params(values)]
+    with connections[router.db_for_read(questions[0][0].model)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(bool(answer) for answer in cursor.fetchone())

@@ -72,12 +72,12 @@ def add_work(counselor, n: int) -> None:
 @pytest.mark.parametrize(
     "url, expected",
     # home: her open cases numbered and counted, then the rows its two lists show (the next
-    # five overdue and due), her crisis cases gone quiet, whether any contact is untaken, the
-    # untaken contacts and the cards they came through, whether any case was handed over to
-    # her, those cases.
+    # five overdue and due), her crisis cases gone quiet, whether any contact is untaken and
+    # whether any case was handed over to her (one statement), the untaken contacts and the
+    # cards they came through, those cases.
     # recent: the home's panel of the latest exchanges on her cases, read as it opens.
     [
-        (reverse("consultations:home"), 10),
+        (reverse("consultations:home"), 9),
         (reverse("consultations:recent"), 3),
         (reverse("consultations:case_list"), 4),
     ],
@@ -120,8 +120,9 @@ def test_the_home_asks_whether_anything_waits_before_reading_the_inbox_and_hando
     home = response.context["home"]
     assert home.unassigned == [] and home.handed_over == []
     sql = [query["sql"] for query in captured]
-    # The sign-in checks, her open cases numbered and read, her quiet crises, the two questions.
-    assert len(sql) == 7
+    # The sign-in checks, her open cases numbered and read, her quiet crises, the two questions
+    # in one statement.
+    assert len(sql) == 6
     assert not any('"consultations_caseassignment"."reason"' in q for q in sql)
     assert not any('"consultations_contact"."channel_id"' in q for q in sql)
 
@@ -163,7 +164,7 @@ def test_the_supervisors_home_is_flat_as_the_team_grows(client_as, counselor, su
     add_work(counselor, 49)
     fifty = queries_for(client, reverse("consultations:home"))
 
-    assert one == fifty == 14  # a counselor's 10, the team's two lists, notices, caseloads
+    assert one == fifty == 13  # a counselor's 9, the team's two lists, notices, caseloads
 
 
 def test_the_case_page_is_flat_as_her_story_grows(client_as, counselor):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kokona.backends import RolesBackend
-from kokona.compiled import Compiled
+from kokona.compiled import AN_ID, Compiled, ask
 from kokona.models import User
 from kokona.roles import Role
 from kokona.sessions import SessionStore
@@ -47,6 +47,22 @@ def test_a_question_says_whether_there_is_a_row_in_one_plain_statement(counselor
         assert question.any("nobody-is-called-this") is False
 
     assert [q["sql"][:15] for q in ran.captured_queries] == ["SELECT EXISTS(("] * 3
+
+
+def test_questions_asked_together_are_each_answered_with_their_own_values_in_one_statement(
+    counselor, other_counselor
+):
+    by_name = Compiled(User.objects.filter(username="\x00a").values("pk")[:1], "\x00a")
+    by_id = Compiled(User.objects.filter(pk=AN_ID, is_active=True).values("pk")[:1], AN_ID, True)
+    other_counselor.is_active = False
+    other_counselor.save()
+
+    with CaptureQueriesContext(connection) as ran:
+        first = ask((by_name, [counselor.username]), (by_id, [other_counselor.pk, True]))
+        second = ask((by_name, ["nobody-is-called-this"]), (by_id, [counselor.pk, True]))
+
+    assert (first, second) == ((True, False), (False, True))
+    assert len(ran.captured_queries) == 2
 
 
 def test_a_session_reads_as_in_djangos_own_store(db):
