@@ -1,10 +1,10 @@
 """Reads whose SQL is compiled once per process: the two every signed-in request makes before
 anything else, its session (`kokona.sessions`) and its user (`kokona.backends`), and the yes-or-no
 questions asked before a read through the door: the counselors' home's before it reads a list
-(`consultations.queries`, both in one statement: `ask`), the case page's before it reads her LINE account
-(`consultations.line_intake`). Django builds and compiles a query afresh each time it runs, 0.3 ms
-of Python or more, though their SQL never changes, only the values in it (a session key and the
-time, a user's id).
+(`consultations.queries`, both asked in one statement: `ask`), the case page's before it reads
+her LINE account (`consultations.line_intake`). Django builds and compiles a query afresh each
+time it runs, 0.3 ms of Python or more, though their SQL never changes, only the values in it (a
+session key and the time, a user's id).
 
 None of them goes through an access door: nothing here is for a read of a woman's records, whose
 SQL depends on who reads (`visible_to`). A question answers yes or no, never with a record, and
