@@ -11,14 +11,12 @@ manager refuses any other read (kokona.doors). Views fetch through `get_case_for
 exist, and audit the refusal. Other apps (ibasho's attendance) build on the same door.
 """
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Self, cast
 
 from django.apps import apps
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Expression, F, Q
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models import BooleanField, F, Q
 from django.http import Http404
 
 from kokona import audit
@@ -26,6 +24,7 @@ from kokona.doors import DoorQuerySet
 from kokona.http import AuthenticatedHttpRequest
 from kokona.models import User, named_only
 from kokona.roles import NPO_STAFF, Role
+from kokona.sql import OnColumn, column
 
 if TYPE_CHECKING:
     from consultations.models import Case, Client, Contact
@@ -39,7 +38,7 @@ def may_see_any(user: User) -> bool:
     return user.is_authenticated and (sees_everything(user) or user.has_role(*NPO_STAFF))
 
 
-class WomanSeenBy(Expression):
+class WomanSeenBy(OnColumn):
     """The rule on the woman a row is about: `user` sees her unless she has a restricted case in
     someone else's charge and none in his. A row about no woman (an anonymous contact) passes.
 
@@ -54,25 +53,16 @@ class WomanSeenBy(Expression):
     output_field = BooleanField()
 
     def __init__(self, woman: F, user: User) -> None:
-        super().__init__()
-        self.woman: Any = woman  # resolved: the column that holds her id
+        super().__init__(woman)
         self.user_pk = user.pk
 
-    def get_source_expressions(self) -> list[Any]:
-        return [self.woman]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        (self.woman,) = exprs
-
-    def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    def sql(
+        self, woman: str, params: tuple[Any, ...], connection: BaseDatabaseWrapper
     ) -> tuple[str, tuple[Any, ...]]:
-        woman, params = compiler.compile(self.woman)
         case = apps.get_model("consultations", "Case")._meta
         table = connection.ops.quote_name(case.db_table)
         client, assigned, restricted = (
-            connection.ops.quote_name(str(cast(models.Field, case.get_field(name)).column))
-            for name in ("client", "assigned_to", "restricted")
+            column(case, name, connection) for name in ("client", "assigned_to", "restricted")
         )
         # Names from the model, values as parameters.
         sql = (

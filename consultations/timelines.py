@@ -2,15 +2,14 @@
 only as far back as the page shows. Five queries, however long the story."""
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Expression, F, Field, Model, QuerySet
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 
 from consultations.models import (
@@ -25,6 +24,7 @@ from consultations.models import (
 from consultations.queries import WHO
 from kokona.fiscal import start_of_day
 from kokona.models import User, named_only
+from kokona.sql import OnColumn, column
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def _contacts(case: Case, user: User) -> QuerySet[Any]:
     )
 
 
-class ConcernLabels(Expression):
+class ConcernLabels(OnColumn):
     """A contact's concerns' labels as one array, in their vocabulary's order: the SQL Django
     writes for `ArraySubquery(ConcernCategory.objects.filter(contacts=OuterRef("pk"))
     .values("label"))`, written here in one go, as the door's rule on the woman is
@@ -57,31 +57,16 @@ class ConcernLabels(Expression):
 
     output_field = ArrayField(models.CharField())
 
-    def __init__(self, contact: F) -> None:
-        super().__init__()
-        self.contact: Any = contact  # resolved: the column that holds the contact's id
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.contact]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        (self.contact,) = exprs
-
-    def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    def sql(
+        self, contact: str, params: tuple[Any, ...], connection: BaseDatabaseWrapper
     ) -> tuple[str, tuple[Any, ...]]:
-        contact, params = compiler.compile(self.contact)
         quote = connection.ops.quote_name
         links = Contact.categories.through._meta
         concern = ConcernCategory._meta
         of_contact, of_concern = (
-            quote(str(cast(models.Field, links.get_field(name)).column))
-            for name in ("contact", "concerncategory")
+            column(links, name, connection) for name in ("contact", "concerncategory")
         )
-        label, order, pk = (
-            quote(str(cast(models.Field, concern.get_field(name)).column))
-            for name in ("label", "order", "id")
-        )
+        label, order, pk = (column(concern, name, connection) for name in ("label", "order", "id"))
         # Names from the models' own metadata; the only value is the outer query's column.
         sql = (
             f"ARRAY(SELECT kokona_concern.{label} FROM {quote(concern.db_table)} kokona_concern"  # noqa: S608  # nosec B608
@@ -89,7 +74,7 @@ class ConcernLabels(Expression):
             f" WHERE kokona_link.{of_contact} = ({contact})"
             f" ORDER BY kokona_concern.{order} ASC, kokona_concern.{pk} ASC)"
         )
-        return sql, tuple(params)
+        return sql, params
 
 
 def _activities(case: Case, user: User) -> QuerySet[Any]:
@@ -219,8 +204,7 @@ def _kinds_reaching(case: Case, since: dt.datetime, sources: list[Source]) -> se
 
 
 def _column(model: type[Model], name: str) -> str:
-    field = cast(Field, model._meta.get_field(name))  # type: ignore[type-arg]
-    return connection.ops.quote_name(str(field.column))
+    return column(model._meta, name, connection)
 
 
 def timeline_page(case: Case, user: User, *, whole: bool) -> dict[str, object]:
