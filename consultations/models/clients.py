@@ -109,7 +109,12 @@ class Client(Provenance):
     @property
     def code(self) -> str:
         """The system code people quote instead of a name: C-00042."""
-        return f"C-{self.pk:05d}" if self.pk else ""
+        return self.code_of(self.pk) if self.pk else ""
+
+    @staticmethod
+    def code_of(pk: int) -> str:
+        """The code of the woman whose id is `pk`, for a row that has her id and not her."""
+        return f"C-{pk:05d}"
 
     @classmethod
     def handle_label(cls, kind: str) -> str:

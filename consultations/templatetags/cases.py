@@ -13,7 +13,7 @@ by `format_html`, 1.5–2.1 here. What it writes is what the template wrote: the
 import datetime as dt
 from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
@@ -26,6 +26,7 @@ from consultations.models import (
     CaseAssignment,
     CaseStatus,
     CaseStatusChange,
+    Client,
     Contact,
     Referral,
     Risk,
@@ -34,14 +35,21 @@ from consultations.models import (
 from consultations.timelines import Entry
 from kokona.templatetags.kokona import short_date, short_datetime
 
+if TYPE_CHECKING:
+    from consultations.queries import CaseRow
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def case_row(context: template.Context, case: Case, show_counselor: bool = False) -> SafeString:
+def case_row(
+    context: template.Context, case: "CaseRow", show_counselor: bool = False
+) -> SafeString:
     """Her nickname linked to the case, her code, the status and warning tags, then the main
     concern, the follow-up date (late or due today said so), the last contact and, in lists of
-    everyone's cases, who is in charge. Today and the rows' words are asked once for the page."""
+    everyone's cases, who is in charge: a row of `queries.case_rows`, which reads her nickname,
+    the concern's label and the counselor's name with the case. Today and the rows' words are
+    asked once for the page."""
     today = context.render_context.get("today")
     if today is None:
         today = context.render_context["today"] = timezone.localdate()
@@ -50,8 +58,8 @@ def case_row(context: template.Context, case: Case, show_counselor: bool = False
         words = context.render_context["case_row_words"] = _Words()
     html = [
         f'<li class="case-row">\n  <a class="case-row__name" href="{case.get_absolute_url()}">'
-        f"{escape(case.client.nickname)}</a>\n"
-        f'  <span class="muted small">{case.client.code}</span>\n'
+        f"{escape(case.nickname)}</a>\n"
+        f'  <span class="muted small">{Client.code_of(case.client_id)}</span>\n'
         f'  <span class="tag tag--{case.status_tone}">{words.status[case.status]}</span>'
     ]
     if case.is_high_risk:
@@ -61,15 +69,14 @@ def case_row(context: template.Context, case: Case, show_counselor: bool = False
     if case.restricted:
         html.append(f'\n  <span class="tag tag--muted">{words.restricted}</span>')
     html.append('\n  <div class="case-row__meta small">')
-    if case.primary_concern:
-        html.append(f"\n    <span>{escape(str(case.primary_concern))}</span>")
+    if case.concern:
+        html.append(f"\n    <span>{escape(case.concern)}</span>")
     if case.follow_up_due:
         html.append(_follow_up(case, today, words))
-    last_contact = getattr(case, "last_contact_at", None)
-    if last_contact:
+    if last_contact := case.last_contact_at:
         html.append(f"\n    <span>{words.last_contact} {short_date(last_contact, today)}</span>")
     if show_counselor:
-        name = escape(str(case.assigned_to)) if case.assigned_to else words.nobody
+        name = escape(case.counselor) if case.counselor else words.nobody
         html.append(f"\n    <span>{words.in_charge}: {name}</span>")
     html.append("</div>\n</li>")
     # Every value above is escaped as it is written in.

@@ -87,3 +87,33 @@ def test_it_escapes_every_name_it_writes(counselor) -> None:
     assert "担当: 相談員 &quot;&lt;i&gt;&quot;" in html
     assert "<span>&lt;u&gt;住まい&lt;/u&gt;</span>" in html
     assert "<i>" not in html and "<u>" not in html
+
+
+def test_a_counselor_without_a_display_name_is_named_by_her_username(counselor) -> None:
+    counselor.display_name = ""
+    counselor.save(update_fields=["display_name"])
+    assert f"担当: {counselor.username}" in draw(
+        make_case(assigned_to=counselor), show_counselor=True
+    )
+
+
+def test_the_rows_read_her_nickname_the_concern_and_the_counselor_without_a_join(
+    counselor, django_assert_num_queries
+) -> None:
+    """Joined, the woman, the concern and the counselor were three more tables for the planner
+    to order with a filtered list's own (its page planned in 3.1 ms, 0.9 without): each is a
+    subquery of the row, and the rows are drawn from the one query."""
+    concern = ConcernCategory.objects.order_by("order").first()
+    for n in range(3):
+        make_case(make_client(f"みさき{n}"), assigned_to=counselor, primary_concern=concern)
+    rows = case_rows(Case.objects.unscoped().order_by("pk"))
+    assert "JOIN" not in str(rows.query)
+    template = engines["django"].from_string(
+        "{% load cases %}{% for case in rows %}{% case_row case show_counselor=True %}{% endfor %}"
+    )
+    with django_assert_num_queries(1):
+        html = template.render({"rows": rows})
+    for n in range(3):
+        assert f">みさき{n}</a>" in html
+    assert html.count(f"<span>{concern.label}</span>") == 3
+    assert html.count("担当: 相談員 さくら") == 3

@@ -132,7 +132,7 @@ def test_the_home_lists_the_first_quiet_crises_counts_them_and_links_them_all(
 
     home = response.context["home"]
     assert home.counts["quiet_crises"] == HOME_ROWS + 3
-    shown = [case.client.nickname for case in home.quiet_crises]
+    shown = [case.nickname for case in home.quiet_crises]
     longest = [f"危機{i:02d}" for i in (HOME_ROWS + 1, HOME_ROWS)]
     assert shown[:3] == ["記録なし", *longest] and len(shown) == HOME_ROWS
     assert "昨日連絡" not in shown
@@ -179,7 +179,7 @@ def test_a_counselors_quiet_crises_are_hers_and_a_supervisors_the_teams(
     mine, team = mine_page.context["home"], team_page.context["home"]
 
     hers = Case.objects.visible_to(counselor).filter(assigned_to=counselor)
-    assert [c.client.nickname for c in mine.quiet_crises] == ["わたしの2", "わたしの1", "わたしの0"]
+    assert [c.nickname for c in mine.quiet_crises] == ["わたしの2", "わたしの1", "わたしの0"]
     assert [c.pk for c in mine.quiet_crises] == plain(hers)
     assert mine.counts["quiet_crises"] == 3
     assert [c.pk for c in team.quiet_crises] == plain(Case.objects.visible_to(supervisor))
