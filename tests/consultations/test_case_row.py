@@ -117,3 +117,22 @@ def test_the_rows_read_her_nickname_the_concern_and_the_counselor_without_a_join
         assert f">みさき{n}</a>" in html
     assert html.count(f"<span>{concern.label}</span>") == 3
     assert html.count("担当: 相談員 さくら") == 3
+
+
+def test_the_rows_subqueries_built_once_serve_every_list_alike(counselor, other_counselor) -> None:
+    """`case_rows` builds its subqueries once per process (`queries._row_values`): each list
+    copies them as it resolves them against its own query, joins and aliases included."""
+    mine = make_case(make_client("みさき"), assigned_to=counselor)
+    theirs = make_case(make_client("あおい"), assigned_to=other_counselor)
+    everyone = Case.objects.unscoped().order_by("pk")
+    # A join to the woman's table in the outer query, where the subquery reads it too.
+    by_name = everyone.filter(client__nickname="あおい", assigned_to__username="mizuki")
+    for _ in range(2):
+        assert [(c.pk, c.nickname, c.counselor) for c in case_rows(by_name)] == [
+            (theirs.pk, "あおい", "相談員 みずき")
+        ]
+        assert [(c.pk, c.nickname, c.counselor) for c in case_rows(everyone)] == [
+            (mine.pk, "みさき", "相談員 さくら"),
+            (theirs.pk, "あおい", "相談員 みずき"),
+        ]
+    assert not hasattr(case_rows(everyone, counselor=False)[0], "counselor")
