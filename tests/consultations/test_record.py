@@ -4,9 +4,13 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from consultations import services
 from consultations.models import Case, Client, Contact, Referral
 from kokona.models import AuditEvent
 from tests.consultations.factories import agency, make_case, make_client, make_contact, vocabulary
@@ -468,3 +472,45 @@ class TestAnonymousContacts:
         assert response.status_code == 404
         anonymous.refresh_from_db()
         assert anonymous.client is None
+
+
+def _consultation(by, **referral: object) -> dict:
+    """What the quick form hands `services.log_consultation`: a new woman, her first contact,
+    a referral."""
+    return {
+        "by": by,
+        "client": None,
+        "new_client": {"nickname": "ゆい"},
+        "contact": {
+            "channel": vocabulary("Channel", "line"),
+            "occurred_at": timezone.now(),
+            "categories": [vocabulary("ConcernCategory", "isolation")],
+            "summary": "話を聞いてほしい。",
+        },
+        "referral": {"agency": agency(), **referral},
+    }
+
+
+def test_a_consultation_is_one_transaction_without_a_savepoint_for_each_part(counselor):
+    """Her record, the contact and the referral are written inside log_consultation's own
+    transaction (here a savepoint of the test's), not each in a savepoint of their own: two
+    round trips more on every consultation saved."""
+    with CaptureQueriesContext(connection) as queries:
+        services.log_consultation(**_consultation(counselor))
+
+    savepoints = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT")]
+    assert len(savepoints) == 1
+    assert Referral.objects.unscoped().get().case.client.nickname == "ゆい"
+
+
+def test_a_part_that_fails_undoes_the_whole_consultation(counselor):
+    """Sharing her information without her consent is refused (a counselor is no supervisor)
+    once her record and the contact are written: neither stays, nor their audit events."""
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError):
+        services.log_consultation(**_consultation(counselor, shares_information=True))
+
+    assert not Client.objects.unscoped().exists()
+    assert not Contact.objects.unscoped().exists()
+    assert not Referral.objects.unscoped().exists()
+    assert AuditEvent.objects.count() == events
