@@ -80,6 +80,26 @@ class TestCasePage:
             action="view", object_type="consultations.client", object_id=str(case.client_id)
         ).exists()
 
+    def test_it_says_her_age_band_and_whether_she_is_under_18(self, client_as, case):
+        """Read with the case (`access.get_case_for_user`), as a subquery of it: no query more."""
+        browser = client_as("counselor")
+
+        def page() -> tuple[str, int]:
+            with CaptureQueriesContext(connection) as queries:
+                html = browser.get(case.get_absolute_url()).content.decode()
+            return html, len(queries)
+
+        page()  # the session settles
+        html, without = page()
+        assert "年代" not in html
+        case.client.age_band = vocabulary("AgeBand", "teens")
+        case.client.under_18 = True
+        case.client.save()
+
+        html, with_band = page()
+        assert "<dd>10代以下（18歳未満）</dd>" in html
+        assert with_band == without
+
     def test_stored_scripts_come_back_escaped(self, client_as, case):
         payload = "<script>alert(1)</script>"
         case.client.nickname = payload
