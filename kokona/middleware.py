@@ -8,6 +8,8 @@ import pghistory.middleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import get_user
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -85,7 +87,21 @@ class DeviceMiddleware(OTPMiddleware):
     every page. As django-otp does, a device deleted or no longer confirmed, or another user's,
     no longer counts, and the session forgets it. `user.otp_device` is read only if used."""
 
-    def _verify_user_sync(self, request: HttpRequest, user: User) -> User:
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """`request.user` is the user herself, read and checked here, where Django and
+        django-otp each put a stand-in that reads her on first use (`SimpleLazyObject`): every
+        request reads her at once anyway (SessionLifetimeMiddleware asks whether she is signed
+        in), and each of a page's hundreds of reads of her attributes went through both
+        stand-ins: the case page took 52.6 M instructions, 49.5 M without them."""
+        if self._is_async:
+            return super().__call__(request)  # type: ignore[no-any-return]
+        if hasattr(request, "user"):
+            request.user = self._verify_user_sync(request, get_user(request))
+        return self.get_response(request)  # type: ignore[no-any-return]
+
+    def _verify_user_sync(
+        self, request: HttpRequest, user: User | AnonymousUser
+    ) -> User | AnonymousUser:
         devices = getattr(user, "confirmed_devices", None)
         if devices is None:  # anonymous, or signed in before kokona.backends.RolesBackend
             return super()._verify_user_sync(request, user)  # type: ignore[no-any-return]
@@ -94,7 +110,7 @@ class DeviceMiddleware(OTPMiddleware):
         if persistent_id is not None:
             persistent_id = self._normalize_persistent_id(persistent_id)
             if persistent_id in devices:
-                user.otp_device = SimpleLazyObject(  # type: ignore[attr-defined]
+                user.otp_device = SimpleLazyObject(  # type: ignore[union-attr]
                     lambda: Device.from_persistent_id(persistent_id)
                 )
             else:

@@ -6,6 +6,7 @@ import time
 import pytest
 import time_machine
 from axes.models import AccessAttempt
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kokona.fiscal import current_fiscal_year
 from kokona.middleware import SESSION_AUTH_AT
-from kokona.models import AuditEvent
+from kokona.models import AuditEvent, User
 from kokona.two_factor import issue_backup_codes
 from tests.conftest import PASSWORD, add_authenticator, https_client, totp_code
 
@@ -390,6 +391,22 @@ class TestTheSignedInUsersRoles:
         sql = [query["sql"] for query in captured.captured_queries]
         assert not [q for q in sql if q.startswith('SELECT "otp_')]
         assert [q for q in sql if q.startswith('SELECT "kokona_user"') and "otp_totp" in q]
+
+    def test_the_request_holds_her_record_itself_verified(self, client_as, counselor):
+        """kokona.middleware.DeviceMiddleware puts her record itself on the request, not a
+        stand-in that reads her on first use (each read of an attribute went through it)."""
+        response = client_as("counselor").get(HOMES["counselor"])
+
+        user = response.wsgi_request.user
+        assert type(user) is User
+        assert user.pk == counselor.pk
+        assert user.is_verified()
+
+    def test_an_anonymous_request_holds_an_anonymous_user(self, client, db):
+        user = client.get(reverse("login")).wsgi_request.user
+
+        assert type(user) is AnonymousUser
+        assert not user.is_verified()
 
     def test_a_device_deleted_no_longer_opens_a_page(self, client_as, counselor):
         client = client_as("counselor")
