@@ -69,7 +69,7 @@ def _tell_of_hidden_matches(client: Client, *, by: User) -> None:
             .exclude(pk__in=visible)
             .order_by("pk")
         )
-        codes = [Client(pk=pk).code for pk in hidden.values_list("pk", flat=True)[:5]]
+        codes = [Client.code_of(pk) for pk in hidden.values_list("pk", flat=True)[:5]]
         if codes:
             notices.notify_supervisors(
                 HIDDEN_MATCH,
