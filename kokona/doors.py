@@ -12,6 +12,7 @@ Django's own row-level work (saving, refreshing, deleting, following a foreign k
 through `_base_manager`, a plain manager, and is untouched; so is `create()`, which reads nothing.
 """
 
+from collections.abc import Hashable
 from typing import Any, Self
 
 from django.db import models
@@ -28,6 +29,12 @@ class DoorQuerySet[M: models.Model](models.QuerySet[M]):
 
     def visible_to(self, user: User) -> Self:
         """The rows `user` may see. Each model's QuerySet says what that means."""
+        raise NotImplementedError
+
+    def door_of(self, user: User) -> Hashable:
+        """What of `user` decides the SQL of `visible_to(user)`, beyond her id: `visible_to` takes
+        its way on this alone. A read compiled once (`kokona.compiled.Read`) is kept for each
+        value of it and run for every user it names, with her own id."""
         raise NotImplementedError
 
     def through_door(self, user: User) -> Self:

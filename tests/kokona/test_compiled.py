@@ -1,5 +1,5 @@
 """The reads compiled once per process (kokona.compiled): a signed-in request's session and user,
-and the yes-or-no questions asked before a list is read."""
+the yes-or-no questions asked before a list is read, and reads through the access door."""
 
 import datetime as dt
 
@@ -11,12 +11,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from consultations.models import Case, Contact
 from kokona.backends import RolesBackend
-from kokona.compiled import AN_ID, Compiled, ask
+from kokona.compiled import A_MOMENT, AN_ID, Compiled, Read, ask
 from kokona.models import User
 from kokona.roles import Role
 from kokona.sessions import SessionStore
 from tests.conftest import add_authenticator
+from tests.consultations.factories import make_case, make_client, make_contact
 
 
 def test_a_query_holding_a_value_other_than_its_markers_is_refused(db):
@@ -94,3 +96,93 @@ def test_the_signed_in_user_is_read_with_her_roles_and_devices(counselor, superv
     assert RolesBackend().get_user(supervisor.pk + counselor.pk + 1000) is None
     User.objects.filter(pk=counselor.pk).update(is_active=False)
     assert RolesBackend().get_user(counselor.pk) is None
+
+
+def _cases_of(user, woman):
+    return Case.objects.visible_to(user).filter(client=woman).order_by("pk")
+
+
+def test_a_read_through_the_door_shows_each_reader_what_the_door_shows_her(
+    counselor, other_counselor, supervisor, city_staff
+):
+    woman = make_client("あおい")
+    hidden = make_case(woman, assigned_to=counselor, restricted=True)
+    open_case = make_case(woman, assigned_to=counselor)
+    read = Read(Case, _cases_of, AN_ID)
+
+    # Compiled for the first reader, then run for the others: one read, four ways through.
+    seen = {
+        user.username: read(user, woman.pk)
+        for user in (counselor, other_counselor, supervisor, city_staff)
+    }
+
+    assert seen == {
+        user.username: list(_cases_of(user, woman))
+        for user in (counselor, other_counselor, supervisor, city_staff)
+    }
+    assert seen[counselor.username] == seen[supervisor.username] == [hidden, open_case]
+    # She is hidden from a counselor in charge of none of her cases, though one is not restricted.
+    assert seen[other_counselor.username] == []
+    assert seen[city_staff.username] == []
+
+
+def test_a_read_compiled_for_one_counselor_runs_with_the_next_ones_id(counselor, other_counselor):
+    woman = make_client("あおい")
+    mine = make_case(woman, assigned_to=other_counselor)
+    make_case(woman, assigned_to=counselor, restricted=True)
+    read = Read(Case, _cases_of, AN_ID)
+
+    with CaptureQueriesContext(connection) as ran:
+        hers = read(counselor, woman.pk)
+        # Her colleague in charge of another of her cases sees that one, not the restricted one.
+        theirs = read(other_counselor, woman.pk)
+
+    assert hers == list(_cases_of(counselor, woman)) and len(hers) == 2
+    assert theirs == [mine]
+    # (Their roles, read as the door asks them: the fixtures' users are not read signed in.)
+    reads = [q["sql"] for q in ran.captured_queries if "consultations_case" in q["sql"]]
+    first, second = reads
+    assert first.replace(str(counselor.pk), "?") == second.replace(str(other_counselor.pk), "?")
+
+
+def test_a_read_keeps_what_changes_its_sql_apart(counselor):
+    case = make_case(make_client("あおい"), assigned_to=counselor)
+    for day in (1, 2, 3):
+        make_contact(case, at=dt.datetime(2026, 4, day, 10, tzinfo=dt.UTC))
+    read = Read(
+        Contact,
+        lambda user, case, since, limit: (
+            Contact.objects.visible_to(user)
+            .filter(case=case, occurred_at__gte=since)
+            .order_by("occurred_at")[:limit]
+        ),
+        AN_ID,
+        A_MOMENT,
+    )
+
+    assert len(read(counselor, case.pk, dt.datetime(2026, 4, 1, tzinfo=dt.UTC), limit=2)) == 2
+    assert len(read(counselor, case.pk, dt.datetime(2026, 4, 1, tzinfo=dt.UTC), limit=3)) == 3
+    assert len(read(counselor, case.pk, dt.datetime(2026, 4, 3, tzinfo=dt.UTC), limit=3)) == 1
+
+
+def test_a_read_built_for_anyone_but_the_user_it_is_given_is_refused(counselor, other_counselor):
+    woman = make_client("あおい")
+    make_case(woman, assigned_to=counselor)
+    hers = Read(Case, lambda user, pk: _cases_of(counselor, pk), AN_ID)
+    past_the_door = Read(Case, lambda user, pk: Case.objects.unscoped().filter(client=pk), AN_ID)
+
+    with pytest.raises(ValueError, match="not read through the door"):
+        hers(other_counselor, woman.pk)
+    with pytest.raises(ValueError, match="not read through the door"):
+        past_the_door(other_counselor, woman.pk)
+
+
+def test_a_read_holding_a_value_other_than_its_markers_is_refused(counselor):
+    today = Read(
+        Case,
+        lambda user, pk: _cases_of(user, pk).filter(opened_on=timezone.localdate()),
+        AN_ID,
+    )
+
+    with pytest.raises(ValueError, match="other than the markers"):
+        today(counselor, 1)
