@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -274,3 +275,11 @@ def test_a_web_consultation_shows_in_the_polled_inbox_and_is_taken_in_one_tap(
     case.refresh_from_db()
     assert case.assigned_to == counselor
     assert "はな" not in staff.get(reverse("consultations:inbox")).content.decode()
+
+
+@pytest.mark.parametrize("hour", [10, 20])
+def test_the_system_checks_pass_at_the_hours_the_counselors_answer(hour):
+    # Django takes a fixed default time for a mistaken "now" within ten seconds of the moment
+    # it checks, read in UTC: `check --deploy` in CI failed at 10:00:00 UTC.
+    with time_machine.travel(dt.datetime(2026, 12, 3, hour, tzinfo=dt.UTC), tick=False):
+        assert ReachSettings.check() == []
