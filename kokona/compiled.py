@@ -130,9 +130,11 @@ class _Prepared[M: Model]:
 
     def run(self, values: Sequence[Any]) -> list[M]:
         """The records, made by Django's own iterable with a copy of the compiler that answers
-        with this SQL and these values instead of compiling the query again."""
+        with this SQL and these values instead of compiling the query again, on this thread's
+        connection (the compiler holds the one of the thread that compiled it)."""
         params = tuple(values[i] for i in self.order)
         compiler = copy.copy(self.compiler)
+        compiler.connection = connections[self.rows.db]
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)  # type: ignore[method-assign]
         rows = self.rows._chain()  # type: ignore[attr-defined]
         rows.query.get_compiler = lambda *args, **kwargs: compiler

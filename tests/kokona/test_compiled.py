@@ -2,6 +2,7 @@
 the yes-or-no questions asked before a list is read, and reads through the access door."""
 
 import datetime as dt
+import threading
 
 import pghistory
 import pytest
@@ -186,3 +187,26 @@ def test_a_read_holding_a_value_other_than_its_markers_is_refused(counselor):
 
     with pytest.raises(ValueError, match="other than the markers"):
         today(counselor, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_compiled_on_one_thread_runs_on_another(counselor):
+    # A threaded server (runserver, the browser tests' live server) serves the next request on
+    # another thread, with its own connection.
+    woman = make_client("あおい")
+    case = make_case(woman, assigned_to=counselor)
+    read = Read(Case, _cases_of, AN_ID)
+    assert read(counselor, woman.pk) == [case]
+    found = []
+
+    def elsewhere():
+        try:
+            found.append(read(counselor, woman.pk))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+
+    assert found == [[case]]
