@@ -70,7 +70,7 @@ class Compiled:
             return cursor.fetchone()  # type: ignore[no-any-return]
 
 
-class Read[M: Model]:
+class Read[R]:
     """A read through the access door compiled once per process for each way through it, then
     run with the reader's id and the read's values in its SQL, its rows made into records as
     Django makes them.
@@ -80,15 +80,26 @@ class Read[M: Model]:
     such as how many rows), for a stand-in: a copy of the first reader with `A_USER` for id,
     whom the door cannot tell from her (checked). Her id, like each value, must then stand in the
     SQL as a parameter: a build that holds any other value (another user's id, the time) is
-    refused, as `Compiled` refuses one, rather than run for everyone as it was built."""
+    refused, as `Compiled` refuses one, rather than run for everyone as it was built, unless it
+    is one of the `constants` the read names (a status, a number of rows: the code's own).
 
-    def __init__(self, model: type[M], build: Callable[..., QuerySet[M]], *markers: object) -> None:
+    The door's own conditions always hold the reader's id, never a constant: whatever a build
+    holds, the rows are those the door shows her."""
+
+    def __init__(
+        self,
+        model: type[Model],
+        build: Callable[..., QuerySet[Any, R]],
+        *markers: object,
+        constants: Sequence[object] = (),
+    ) -> None:
         self.model = model
         self.build = build
         self.markers = markers
-        self._prepared: dict[Hashable, _Prepared[M] | None] = {}
+        self.constants = constants
+        self._prepared: dict[Hashable, _Prepared[R] | None] = {}
 
-    def __call__(self, user: User, *values: Any, **shape: Hashable) -> list[M]:
+    def __call__(self, user: User, *values: Any, **shape: Hashable) -> list[R]:
         door = self._door(user)
         key = (door, *sorted(shape.items()))
         if key not in self._prepared:
@@ -97,11 +108,11 @@ class Read[M: Model]:
         return [] if prepared is None else prepared.run((user.pk, *values))
 
     def _door(self, user: User) -> Hashable:
-        return cast(DoorQuerySet[M], self.model._default_manager.all()).door_of(user)
+        return cast(DoorQuerySet[Any], self.model._default_manager.all()).door_of(user)
 
     def _prepare(
         self, user: User, door: Hashable, shape: dict[str, Hashable]
-    ) -> "_Prepared[M] | None":
+    ) -> "_Prepared[R] | None":
         stand_in = copy.copy(user)
         stand_in.pk = A_USER
         if self._door(stand_in) != door:
@@ -115,27 +126,39 @@ class Read[M: Model]:
         except EmptyResultSet:  # the door shows this reader nothing
             return None
         markers = (A_USER, *self.markers)
-        places = [[i for i, marker in enumerate(markers) if _same(marker, p)] for p in params]
-        if any(len(found) != 1 for found in places):
-            raise ValueError(f"values other than the markers in {sql!r}: {params!r}")
-        return _Prepared(rows, compiler, sql, [found[0] for found in places])
+        # Each parameter: the place of its marker among the values, or the constant itself.
+        order: list[int | _Constant] = []
+        for param in params:
+            found = [i for i, marker in enumerate(markers) if _same(marker, param)]
+            if len(found) == 1:
+                order.append(found[0])
+            elif not found and any(_is(constant, param) for constant in self.constants):
+                order.append(_Constant(param))
+            else:
+                raise ValueError(f"values other than the markers in {sql!r}: {params!r}")
+        return _Prepared(rows, compiler, sql, order)
 
 
 @dataclass(frozen=True)
-class _Prepared[M: Model]:
-    rows: QuerySet[M]
+class _Constant:
+    value: object
+
+
+@dataclass(frozen=True)
+class _Prepared[R]:
+    rows: QuerySet[Any, R]
     compiler: SQLCompiler
     sql: str
-    order: list[int]
+    order: list[int | _Constant]
 
-    def run(self, values: Sequence[Any]) -> list[M]:
+    def run(self, values: Sequence[Any]) -> list[R]:
         """The records, made by Django's own iterable with a copy of the compiler that answers
         with this SQL and these values instead of compiling the query again, on this thread's
         connection (the compiler holds the one of the thread that compiled it)."""
-        params = tuple(values[i] for i in self.order)
+        params = tuple(p.value if isinstance(p, _Constant) else values[p] for p in self.order)
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[self.rows.db]
-        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)  # type: ignore[method-assign]
+        compiler.as_sql = lambda *args, **kwargs: (self.sql, params)  # type: ignore[method-assign,assignment]
         rows = self.rows._chain()  # type: ignore[attr-defined]
         rows.query.get_compiler = lambda *args, **kwargs: compiler
         return list(rows)
@@ -143,6 +166,11 @@ class _Prepared[M: Model]:
 
 def _same(marker: object, param: object) -> bool:
     return type(marker) is type(param) and marker == param
+
+
+def _is(constant: object, param: object) -> bool:
+    # A number in a query comes out typed (psycopg's Int4 for an int), a choice as its enum.
+    return isinstance(param, type(constant)) and param == constant
 
 
 def ask(*questions: tuple[Compiled, Sequence[Any]]) -> tuple[bool, ...]:

@@ -88,9 +88,12 @@ class CaseQuerySet(PersonalQuerySet["Case"]):
     @staticmethod
     def due_on(today: dt.date, *, within_days: int = 3) -> Q:
         """A follow-up today or in the next few days: the condition of `due`."""
-        return Q(
-            follow_up_due__gte=today, follow_up_due__lte=today + dt.timedelta(days=within_days)
-        )
+        return CaseQuerySet.due_between(today, today + dt.timedelta(days=within_days))
+
+    @staticmethod
+    def due_between(first: dt.date, last: dt.date) -> Q:
+        """A follow-up from `first` to `last`, both included (`due_on`, with both days given)."""
+        return Q(follow_up_due__gte=first, follow_up_due__lte=last)
 
     def overdue(self, today: dt.date | None = None) -> "CaseQuerySet":
         return self.open().filter(self.overdue_on(today or timezone.localdate()))

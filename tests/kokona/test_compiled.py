@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from consultations.models import Case, Contact
+from consultations.models import Case, CaseStatus, Contact
 from kokona.backends import RolesBackend
 from kokona.compiled import A_MOMENT, AN_ID, Compiled, Read, ask
 from kokona.models import User
@@ -187,6 +187,23 @@ def test_a_read_holding_a_value_other_than_its_markers_is_refused(counselor):
 
     with pytest.raises(ValueError, match="other than the markers"):
         today(counselor, 1)
+
+
+def test_a_read_runs_the_constants_it_names_as_they_were_built(counselor):
+    woman = make_client("あおい")
+    open_case = make_case(woman, assigned_to=counselor)
+    make_case(
+        woman, assigned_to=counselor, status=CaseStatus.CLOSED, closed_on=timezone.localdate()
+    )
+
+    def still_open(user, pk):
+        return _cases_of(user, pk).exclude(status=CaseStatus.CLOSED)
+
+    read = Read(Case, still_open, AN_ID, constants=(CaseStatus.CLOSED,))
+
+    assert read(counselor, woman.pk) == [open_case]
+    with pytest.raises(ValueError, match="other than the markers"):
+        Read(Case, still_open, AN_ID)(counselor, woman.pk)
 
 
 @pytest.mark.django_db(transaction=True)
