@@ -163,6 +163,24 @@ def _case(user: User, pk: int) -> "QuerySet[Case]":
     )
 
 
+def her_open_case(user: User, client: int) -> "Case | None":
+    """Her latest open case, if the user may see it: where a consultation logged on her goes."""
+    found = _her_open_case_read()(user, client)
+    return found[0] if found else None
+
+
+@functools.cache
+def _her_open_case_read() -> "Read[Case]":
+    # Read on every consultation logged: compiled once, 1 ms of its Python.
+    model = apps.get_model("consultations", "Case")
+    return Read(model, _her_open_case, AN_ID, constants=(model.Status.CLOSED,))
+
+
+def _her_open_case(user: User, client: int) -> "QuerySet[Case]":
+    rows = apps.get_model("consultations", "Case").objects.visible_to(user).filter(client=client)
+    return rows.open().order_by("-opened_on", "-pk")[:1]
+
+
 def get_client_for_user(request: AuthenticatedHttpRequest, pk: int) -> "Client":
     """The woman's record, if the user may see it; otherwise 404."""
     model = apps.get_model("consultations", "Client")

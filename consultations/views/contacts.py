@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from consultations import queries, services
+from consultations import search, services
 from consultations.access import get_client_for_user, get_contact_for_user
 from kokona import audit
 from kokona.audit import Action
@@ -20,7 +20,7 @@ from kokona.roles import NPO_STAFF
 def _page(
     request: AuthenticatedHttpRequest, contact: object, *, status: int = 200, query: str = ""
 ) -> HttpResponse:
-    matches = queries.search_clients(request.user, query) if query else []
+    matches = search.search_clients(request.user, query) if query else []
     context = {"contact": contact, "query": query, "matches": matches, "searched": bool(query)}
     return render(request, "consultations/contact.html", context, status=status)
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consultations import queries, services
+from consultations import queries, search, services
 from consultations.access import get_client_for_user
 from consultations.forms import NEW, QuickContactForm, guess_handle_kind
 from consultations.models import Client
@@ -86,12 +86,12 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
         if contact.case is not None:
             return redirect(contact.case)
         return redirect("consultations:home")
-    found = queries.search_clients(user, query)
+    found = search.search_clients(user, query)
     # Her and the likely duplicates too, told apart like the search's own results.
     wanted = [c.pk for c in (form.chosen_client, *form.duplicates) if c is not None]
     missing = [pk for pk in wanted if pk not in {c.pk for c in found}]
     if missing:
-        found += queries.tell_apart(Client.objects.visible_to(user).filter(pk__in=missing), user)
+        found += search.tell_apart(Client.objects.visible_to(user).filter(pk__in=missing), user)
     matches = sorted(found, key=lambda client: client != form.chosen_client)  # her first
     context = {
         "form": form,
@@ -116,7 +116,7 @@ def client_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.POST.get("q", "")
     context = {
         "query": query,
-        "matches": queries.search_clients(request.user, query),
+        "matches": search.search_clients(request.user, query),
         "selected": request.POST.get("client", NEW),
         "searched": True,
     }
@@ -136,7 +136,7 @@ def likely_duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind, handle = request.POST.get("handle_kind", ""), request.POST.get("handle", "").strip()
     handles = {kind: handle} if kind in HANDLE_KINDS and handle else {}
     found = services.likely_duplicates(nickname=nickname, handles=handles, user=request.user)
-    matches = queries.tell_apart(
+    matches = search.tell_apart(
         Client.objects.visible_to(request.user).filter(pk__in=[c.pk for c in found]), request.user
     )
     context = {"matches": matches, "selected": request.POST.get("client", NEW)}

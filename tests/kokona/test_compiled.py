@@ -18,7 +18,7 @@ from kokona.compiled import A_MOMENT, AN_ID, Compiled, Read, ask
 from kokona.models import User
 from kokona.roles import Role
 from kokona.sessions import SessionStore
-from tests.conftest import add_authenticator
+from tests.conftest import add_authenticator, load_reference_data, make_user
 from tests.consultations.factories import make_case, make_client, make_contact
 
 
@@ -206,10 +206,12 @@ def test_a_read_runs_the_constants_it_names_as_they_were_built(counselor):
         Read(Case, still_open, AN_ID)(counselor, woman.pk)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_read_compiled_on_one_thread_runs_on_another(counselor):
+def test_a_read_compiled_on_one_thread_runs_on_another(transactional_db):
     # A threaded server (runserver, the browser tests' live server) serves the next request on
-    # another thread, with its own connection.
+    # another thread, with its own connection. (Committing, this test starts from the roles the
+    # last committing test emptied.)
+    load_reference_data()
+    counselor = make_user("sakura", Role.COUNSELOR)
     woman = make_client("あおい")
     case = make_case(woman, assigned_to=counselor)
     read = Read(Case, _cases_of, AN_ID)
