@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Count,
-    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -32,7 +31,6 @@ from consultations.models import (
     Contact,
 )
 from kokona.compiled import A_DAY, A_MOMENT, AN_ID, Compiled, Read, ask
-from kokona.fiscal import start_of_day
 from kokona.models import AuditEvent, Notice, User, names_of
 from kokona.roles import Role
 from supplies.models import CardLink
@@ -397,41 +395,6 @@ def recent_exchanges(user: User) -> list[Contact]:
         .only(*CONTACT_ROW_FIELDS, *names_of("counselor"))
         .order_by("-occurred_at")[:HOME_ROWS]
     )
-
-
-def filtered_cases(user: User, filters: dict, *, today: dt.date | None = None) -> QuerySet[Case]:
-    """The case list: what `user` may see, narrowed by the filter form's cleaned data."""
-    today = today or timezone.localdate()
-    cases = Case.objects.visible_to(user)
-    status = filters.get("status")
-    if not status:
-        cases = cases.open()
-    elif status != "all":
-        cases = cases.filter(status=status)
-    if filters.get("counselor"):
-        cases = cases.filter(assigned_to=filters["counselor"])
-    if category := filters.get("category"):
-        # A subquery, not a join: a join needs DISTINCT over every column of the rows shown. Her
-        # main concern is among her concerns (services.record_contact, services.update_case).
-        concerned = Case.categories.through.objects.filter(
-            case=OuterRef("pk"), concerncategory=category
-        )
-        cases = cases.filter(Exists(concerned))
-    if filters.get("overdue"):
-        cases = cases.overdue(today)
-    contact_filter = Q()
-    if filters.get("channel"):
-        contact_filter &= Q(channel=filters["channel"])
-    if filters.get("date_from"):
-        contact_filter &= Q(occurred_at__gte=start_of_day(filters["date_from"]))
-    if filters.get("date_to"):
-        contact_filter &= Q(occurred_at__lt=start_of_day(filters["date_to"] + dt.timedelta(days=1)))
-    if contact_filter:
-        cases = cases.filter(Exists(Contact.objects.filter(contact_filter, case=OuterRef("pk"))))
-    rows = case_rows(cases)
-    if filters.get("quiet"):
-        rows = gone_quiet(rows, since=timezone.now() - QUIET_FOR)
-    return rows.order_by("-updated_at", "-pk")
 
 
 def client_cases(client: Client, user: User) -> QuerySet[Case]:

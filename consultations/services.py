@@ -209,7 +209,7 @@ def with_main_concern(
     categories: Iterable[ConcernCategory], main: ConcernCategory | None
 ) -> list[ConcernCategory]:
     """Her concerns with her main concern among them, as a case always holds it: the case list's
-    concern filter asks the concerns alone (queries.filtered_cases)."""
+    concern filter asks the concerns alone (case_list.filtered_cases)."""
     return list(dict.fromkeys([*categories, *([main] if main is not None else [])]))
 
 

@@ -16,6 +16,7 @@ and her id, which it takes as a value. The case page's reads were compiled afres
 
 import copy
 import datetime as dt
+import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -32,6 +33,8 @@ from kokona.models import User
 AN_ID = -(2**62)
 # The id of the stand-in a read through the door is built for (`Read`): no user has it.
 A_USER = AN_ID + 1
+# How many ways through and shapes a read keeps compiled, at most.
+MAX_SHAPES = 64
 # Markers for a day and a moment: no record is dated so.
 A_DAY = dt.date(1, 1, 1)
 A_MOMENT = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
@@ -98,13 +101,19 @@ class Read[R]:
         self.markers = markers
         self.constants = constants
         self._prepared: dict[Hashable, _Prepared[R] | None] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, user: User, *values: Any, **shape: Hashable) -> list[R]:
         door = self._door(user)
         key = (door, *sorted(shape.items()))
-        if key not in self._prepared:
-            self._prepared[key] = self._prepare(user, door, shape)
-        prepared = self._prepared[key]
+        prepared = self._prepared.get(key, _UNPREPARED)
+        if prepared is _UNPREPARED:
+            prepared = self._prepare(user, door, shape)
+            with self._lock:
+                # A list's shapes (its filters, its pages) are many: the oldest makes room.
+                if len(self._prepared) >= MAX_SHAPES:
+                    del self._prepared[next(iter(self._prepared))]
+                self._prepared[key] = prepared
         return [] if prepared is None else prepared.run((user.pk, *values))
 
     def _door(self, user: User) -> Hashable:
@@ -137,6 +146,9 @@ class Read[R]:
             else:
                 raise ValueError(f"values other than the markers in {sql!r}: {params!r}")
         return _Prepared(rows, compiler, sql, order)
+
+
+_UNPREPARED: Any = object()
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ lists, and the links of their rows."""
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -55,6 +56,16 @@ def _around_ids(name: str, prefix: str, count: int) -> tuple[str, ...]:
 def page_of(queryset: QuerySet, number: str | None, *, size: int = PAGE_SIZE) -> Page:
     """The page `number` of a list (the last page for a number past the end, the first for junk)."""
     return Paginator(queryset, size).get_page(number)
+
+
+def counted_page(
+    count: int, number: str | None, rows: Callable[[int], list[Any]], *, size: int = PAGE_SIZE
+) -> Page:
+    """The page `number` of a list counted apart, numbered as `page_of` numbers it, its rows read
+    by `rows(offset)` (`size` of them at most)."""
+    page = Paginator(range(count), size).get_page(number)
+    page.object_list = rows((page.number - 1) * size) if count else []
+    return page
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consultations import line_intake, queries, services, timelines
 from consultations.access import get_case_for_user
+from consultations.case_list import page as case_list_page
 from consultations.forms import (
     ActivityForm,
     AssignForm,
@@ -39,7 +40,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = filters_of(request, CaseFilterForm)
     if panel := filter_panel(request, filters, live="case-table"):
         return panel
-    page = page_of(queries.filtered_cases(request.user, filters.cleaned), request.GET.get("page"))
+    page = case_list_page(request.user, filters.cleaned, request.GET.get("page"))
     context = {"filters": filters, "page": page, "query": filters.query}
     # The filter form swaps the table in as it changes (what the closed panel says comes with it);
     # the panel, as it opens, fetches itself alone (filter_panel, above).

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.queries import filtered_cases
+from consultations.case_list import filtered_cases
 from tests.consultations.factories import make_case, make_client, make_contact, vocabulary
 
 

@@ -1,5 +1,5 @@
 """A case's main concern is always among her concerns: the case list's concern filter asks her
-concerns alone (consultations.queries.filtered_cases)."""
+concerns alone (consultations.case_list.filtered_cases)."""
 
 import datetime as dt
 import importlib
@@ -8,8 +8,8 @@ from django.db import connection
 from django.urls import reverse
 
 from consultations import services
+from consultations.case_list import filtered_cases
 from consultations.models import Case
-from consultations.queries import filtered_cases
 from kokona.fiscal import JST
 from tests.consultations.factories import make_client, vocabulary
 

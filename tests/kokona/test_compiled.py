@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from consultations.models import Case, CaseStatus, Contact
 from kokona.backends import RolesBackend
-from kokona.compiled import A_MOMENT, AN_ID, Compiled, Read, ask
+from kokona.compiled import A_MOMENT, AN_ID, MAX_SHAPES, Compiled, Read, ask
 from kokona.models import User
 from kokona.roles import Role
 from kokona.sessions import SessionStore
@@ -229,3 +229,16 @@ def test_a_read_compiled_on_one_thread_runs_on_another(transactional_db):
     thread.join()
 
     assert found == [[case]]
+
+
+def test_a_read_of_many_shapes_keeps_answering_as_the_oldest_make_room(counselor):
+    woman = make_client("あおい")
+    cases = [make_case(woman, assigned_to=counselor) for _ in range(3)]
+    read = Read(Case, lambda user, pk, offset: _cases_of(user, pk)[offset : offset + 1], AN_ID)
+
+    # More pages than a read keeps compiled: the first are compiled again when asked again.
+    pages = [read(counselor, woman.pk, offset=n) for n in range(MAX_SHAPES + 5)]
+    again = [read(counselor, woman.pk, offset=n) for n in range(3)]
+
+    assert pages[:3] == again == [[case] for case in cases]
+    assert pages[3:] == [[]] * (MAX_SHAPES + 2)
