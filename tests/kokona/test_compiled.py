@@ -206,7 +206,8 @@ def test_a_read_runs_the_constants_it_names_as_they_were_built(counselor):
         Read(Case, still_open, AN_ID)(counselor, woman.pk)
 
 
-def test_a_read_compiled_on_one_thread_runs_on_another(transactional_db):
+@pytest.mark.django_db(transaction=True)  # run last, with the other committing tests (conftest)
+def test_a_read_compiled_on_one_thread_runs_on_another():
     # A threaded server (runserver, the browser tests' live server) serves the next request on
     # another thread, with its own connection. (Committing, this test starts from the roles the
     # last committing test emptied.)
