@@ -134,10 +134,10 @@ def refuse(request: AuthenticatedHttpRequest, model: type[models.Model], pk: obj
 
 def get_case_for_user(request: AuthenticatedHttpRequest, pk: int) -> "Case":
     """The case, if the user may see it; otherwise 404."""
-    found = _case_read()(request.user, pk)
-    if not found:
+    case = _case_read().first(request.user, pk)
+    if case is None:
         refuse(request, apps.get_model("consultations", "Case"), pk)
-    return found[0]
+    return case
 
 
 @functools.cache
@@ -165,8 +165,7 @@ def _case(user: User, pk: int) -> "QuerySet[Case]":
 
 def her_open_case(user: User, client: int) -> "Case | None":
     """Her latest open case, if the user may see it: where a consultation logged on her goes."""
-    found = _her_open_case_read()(user, client)
-    return found[0] if found else None
+    return _her_open_case_read().first(user, client)
 
 
 @functools.cache

@@ -46,18 +46,13 @@ class Compiled:
     def __init__(self, rows: QuerySet[Any], *markers: object) -> None:
         self.model = rows.model
         self.sql, params = rows.query.sql_with_params()
-        # Where each marker stands among the parameters; any other value would be run as it was
-        # when compiled, so a query holding one is refused.
-        places = [[i for i, marker in enumerate(markers) if _same(marker, p)] for p in params]
-        if any(len(found) != 1 for found in places):
-            raise ValueError(f"values other than the markers in {self.sql!r}: {params!r}")
-        self.order = [found[0] for found in places]
+        self.order = _order(self.sql, params, markers)
         # Asked as a plain SELECT: a union's SQL opens with a parenthesis, which pghistory takes
         # for a write and prefixes with its context, a second statement on every ask.
         self._any = f"SELECT EXISTS({self.sql})"
 
     def params(self, values: Sequence[Any]) -> list[Any]:
-        return [values[i] for i in self.order]
+        return _fill(self.order, values)
 
     def first_row(self, *values: Any) -> tuple[Any, ...] | None:
         return self._run(self.sql, values)
@@ -116,6 +111,10 @@ class Read[R]:
                 self._prepared[key] = prepared
         return [] if prepared is None else prepared.run((user.pk, *values))
 
+    def first(self, user: User, *values: Any, **shape: Hashable) -> R | None:
+        found = self(user, *values, **shape)
+        return found[0] if found else None
+
     def _door(self, user: User) -> Hashable:
         return cast(DoorQuerySet[Any], self.model._default_manager.all()).door_of(user)
 
@@ -134,17 +133,7 @@ class Read[R]:
             sql, params = compiler.as_sql()
         except EmptyResultSet:  # the door shows this reader nothing
             return None
-        markers = (A_USER, *self.markers)
-        # Each parameter: the place of its marker among the values, or the constant itself.
-        order: list[int | _Constant] = []
-        for param in params:
-            found = [i for i, marker in enumerate(markers) if _same(marker, param)]
-            if len(found) == 1:
-                order.append(found[0])
-            elif not found and any(_is(constant, param) for constant in self.constants):
-                order.append(_Constant(param))
-            else:
-                raise ValueError(f"values other than the markers in {sql!r}: {params!r}")
+        order = _order(sql, params, (A_USER, *self.markers), self.constants)
         return _Prepared(rows, compiler, sql, order)
 
 
@@ -167,13 +156,35 @@ class _Prepared[R]:
         """The records, made by Django's own iterable with a copy of the compiler that answers
         with this SQL and these values instead of compiling the query again, on this thread's
         connection (the compiler holds the one of the thread that compiled it)."""
-        params = tuple(p.value if isinstance(p, _Constant) else values[p] for p in self.order)
+        params = _fill(self.order, values)
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[self.rows.db]
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)  # type: ignore[method-assign,assignment]
         rows = self.rows._chain()  # type: ignore[attr-defined]
         rows.query.get_compiler = lambda *args, **kwargs: compiler
         return list(rows)
+
+
+def _order(
+    sql: str, params: Sequence[Any], markers: Sequence[object], constants: Sequence[object] = ()
+) -> list[int | _Constant]:
+    """Each parameter: the place of its marker among the values, or one of the constants as it
+    is. Any other value would be run as it was when compiled, so a query holding one is
+    refused."""
+    order: list[int | _Constant] = []
+    for param in params:
+        found = [i for i, marker in enumerate(markers) if _same(marker, param)]
+        if len(found) == 1:
+            order.append(found[0])
+        elif not found and any(_is(constant, param) for constant in constants):
+            order.append(_Constant(param))
+        else:
+            raise ValueError(f"values other than the markers in {sql!r}: {params!r}")
+    return order
+
+
+def _fill(order: Sequence[int | _Constant], values: Sequence[Any]) -> list[Any]:
+    return [p.value if isinstance(p, _Constant) else values[p] for p in order]
 
 
 def _same(marker: object, param: object) -> bool:
